@@ -1,0 +1,27 @@
+package dev.cascade.api.control;
+
+import dev.cascade.api.tensor.Vector3;
+import java.util.List;
+import java.util.Optional;
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * The node's control loop, as operators and tools see it. Pairs themselves are defined through Config
+ * Admin factory configurations; this service reports on them and accepts live setpoint changes.
+ */
+@ProviderType
+public interface ControlLoop {
+
+    /** @return every configured pair, sorted by id */
+    List<PairStatus> pairs();
+
+    /** @return the pair with that id, if configured */
+    Optional<PairStatus> pair(String id);
+
+    /**
+     * Changes a pair's setpoint, bumplessly.
+     *
+     * @throws IllegalArgumentException if no such pair exists or a component is not finite
+     */
+    void setpoint(String id, Vector3 setpoint);
+}

@@ -1,0 +1,33 @@
+package dev.cascade.api.control;
+
+import dev.cascade.api.tensor.Vector3;
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * A snapshot of one pair, for operators and tools.
+ *
+ * @param id the pair id
+ * @param parent the parent domain id
+ * @param child the child domain id
+ * @param state the lifecycle state
+ * @param reason why the pair is in that state (empty when running normally)
+ * @param setpoint the parent's setpoint
+ * @param error the latest error
+ * @param confidence confidence of the tensor in use, in [0, 1]
+ * @param tensorVersion version of the tensor in use (0 = the configured initial tensor)
+ * @param cycles cycles run
+ * @param missedDeadlines cycles that started later than their deadline
+ */
+@ProviderType
+public record PairStatus(
+        String id,
+        String parent,
+        String child,
+        PairState state,
+        String reason,
+        Vector3 setpoint,
+        Vector3 error,
+        double confidence,
+        long tensorVersion,
+        long cycles,
+        long missedDeadlines) {}
