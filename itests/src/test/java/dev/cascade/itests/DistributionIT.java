@@ -37,6 +37,7 @@ import java.util.stream.Collectors;
 import javax.inject.Inject;
 import org.apache.karaf.shell.api.console.Session;
 import org.apache.karaf.shell.api.console.SessionFactory;
+import org.junit.Assume;
 import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.ops4j.pax.exam.Configuration;
@@ -165,6 +166,28 @@ public class DistributionIT {
         assertEquals(401, status(http, console, null));
         assertEquals(401, status(http, console, basic("admin", "wrong")));
         assertEquals(401, status(http, console, basic("karaf", "karaf")));
+    }
+
+    /**
+     * HTTP and SSH bind to loopback. (The Pax Exam harness exports its own RMI endpoint on every interface
+     * inside this container, so the check that nothing at all listens beyond loopback runs against a node
+     * started by the start script, in {@code StartScriptIT}.)
+     */
+    @Test
+    public void httpAndSshListenOnLoopbackOnly() throws Exception {
+        Assume.assumeTrue("needs Linux /proc", ListeningSockets.supported());
+        int http = Integer.getInteger("cascade.itest.httpPort");
+        int ssh = Integer.getInteger("cascade.itest.sshPort");
+        List<ListeningSockets.Listener> listeners = Conditions.await(
+                "HTTP and SSH listening",
+                DEADLINE,
+                () -> ListeningSockets.of("self"),
+                l -> l.stream().anyMatch(s -> s.port() == http) && l.stream().anyMatch(s -> s.port() == ssh));
+        for (ListeningSockets.Listener listener : listeners) {
+            if ((listener.port() == http || listener.port() == ssh) && !listener.loopback()) {
+                throw new AssertionError("the node listens beyond loopback on " + listener + "; all: " + listeners);
+            }
+        }
     }
 
     @Test
