@@ -16,7 +16,8 @@ import org.osgi.annotation.versioning.ProviderType;
  * @param confidence confidence of the tensor in use, in [0, 1]
  * @param tensorVersion version of the tensor in use (0 = the configured initial tensor)
  * @param cycles cycles run
- * @param missedDeadlines cycles that started later than their deadline
+ * @param missedDeadlines cycle slots missed because the loop was late by a whole period or more
+ * @param rmsError RMS of the error norm over the last ten seconds of cycles (NaN before the first cycle)
  */
 @ProviderType
 public record PairStatus(
@@ -30,4 +31,5 @@ public record PairStatus(
         double confidence,
         long tensorVersion,
         long cycles,
-        long missedDeadlines) {}
+        long missedDeadlines,
+        double rmsError) {}

@@ -1,0 +1,112 @@
+package dev.cascade.core.internal;
+
+import dev.cascade.api.control.FilterStage;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * The filters of one pair, by stage, in {@code service.ranking} order: an immutable snapshot, replaced
+ * as a whole when a filter comes or goes. Running a stage bypasses (and counts) a filter that throws, writes
+ * a non-finite value or overruns its budget: the frame is restored to what it was before that call.
+ */
+final class FilterChain {
+
+    static final FilterChain EMPTY = new FilterChain(new FilterSlot[0], new FilterSlot[0], new FilterSlot[0]);
+
+    /** Calls are timed one cycle in this many (a power of two), and every cycle while a filter is suspect. */
+    static final int SAMPLE = 16;
+
+    private final FilterSlot[] pre;
+    private final FilterSlot[] transform;
+    private final FilterSlot[] post;
+
+    private FilterChain(FilterSlot[] pre, FilterSlot[] transform, FilterSlot[] post) {
+        this.pre = pre;
+        this.transform = transform;
+        this.post = post;
+    }
+
+    /** The chain of the filters among {@code all} that target {@code pair}. */
+    static FilterChain of(List<FilterSlot> all, PairSettings pair) {
+        List<FilterSlot> mine = new ArrayList<>();
+        for (FilterSlot slot : all) {
+            if (slot.target.matches(pair)) {
+                mine.add(slot);
+            }
+        }
+        if (mine.isEmpty()) {
+            return EMPTY;
+        }
+        // highest ranking first; equal ranking: the older service first
+        mine.sort(Comparator.comparingInt((FilterSlot s) -> -s.ranking).thenComparingLong(s -> s.serviceId));
+        return new FilterChain(
+                stage(mine, FilterStage.PRE), stage(mine, FilterStage.TRANSFORM), stage(mine, FilterStage.POST));
+    }
+
+    private static FilterSlot[] stage(List<FilterSlot> slots, FilterStage stage) {
+        return slots.stream().filter(s -> s.stage == stage).toArray(FilterSlot[]::new);
+    }
+
+    /** @return true if {@code other} runs the same filters in the same order */
+    boolean sameAs(FilterChain other) {
+        return java.util.Arrays.equals(pre, other.pre)
+                && java.util.Arrays.equals(transform, other.transform)
+                && java.util.Arrays.equals(post, other.post);
+    }
+
+    int size() {
+        return pre.length + transform.length + post.length;
+    }
+
+    void pre(Frame frame, double[] scratch) {
+        run(pre, frame, scratch);
+    }
+
+    void transform(Frame frame, double[] scratch) {
+        run(transform, frame, scratch);
+    }
+
+    void post(Frame frame, double[] scratch) {
+        run(post, frame, scratch);
+    }
+
+    private static void run(FilterSlot[] slots, Frame frame, double[] saved) {
+        for (FilterSlot slot : slots) {
+            double[] e = frame.error;
+            double[] a = frame.adjustment;
+            saved[0] = e[0];
+            saved[1] = e[1];
+            saved[2] = e[2];
+            saved[3] = a[0];
+            saved[4] = a[1];
+            saved[5] = a[2];
+            boolean timed = slot.suspect || (frame.cycle & (SAMPLE - 1)) == 0;
+            long start = timed ? System.nanoTime() : 0;
+            FilterSlot.Fault fault = null;
+            try {
+                slot.filter.process(frame);
+            } catch (RuntimeException | LinkageError | AssertionError | StackOverflowError t) {
+                fault = FilterSlot.Fault.THREW;
+            }
+            if (fault == null && timed) {
+                slot.calls.incrementAndGet();
+                if (System.nanoTime() - start > slot.budgetNanos) {
+                    fault = FilterSlot.Fault.OVERRAN;
+                }
+            }
+            if (fault == null && !(Double.isFinite(e[0] + e[1] + e[2] + a[0] + a[1] + a[2]))) {
+                fault = FilterSlot.Fault.NON_FINITE;
+            }
+            if (fault != null) {
+                slot.fault(fault);
+                e[0] = saved[0];
+                e[1] = saved[1];
+                e[2] = saved[2];
+                a[0] = saved[3];
+                a[1] = saved[4];
+                a[2] = saved[5];
+            }
+        }
+    }
+}

@@ -1,0 +1,56 @@
+package dev.cascade.core.internal;
+
+import dev.cascade.api.control.Filter;
+import dev.cascade.api.control.FilterStage;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One registered filter service: what it is, where it runs, its time budget, and its record of faults.
+ * Shared by the chains of every pair the filter targets.
+ */
+final class FilterSlot {
+
+    /** Why a filter call was bypassed. */
+    enum Fault {
+        THREW,
+        NON_FINITE,
+        OVERRAN
+    }
+
+    final Filter filter;
+    final String name;
+    final FilterStage stage;
+    final int ranking;
+    final long serviceId;
+    final PairTarget target;
+    final long budgetNanos;
+
+    final AtomicLong calls = new AtomicLong();
+    final AtomicLong faults = new AtomicLong();
+    volatile Fault lastFault;
+    /** While suspect, every call is timed (otherwise one cycle in {@link FilterChain#SAMPLE}). */
+    volatile boolean suspect;
+
+    FilterSlot(
+            Filter filter,
+            String name,
+            FilterStage stage,
+            int ranking,
+            long serviceId,
+            PairTarget target,
+            long budgetNanos) {
+        this.filter = filter;
+        this.name = name;
+        this.stage = stage;
+        this.ranking = ranking;
+        this.serviceId = serviceId;
+        this.target = target;
+        this.budgetNanos = budgetNanos;
+    }
+
+    void fault(Fault fault) {
+        faults.incrementAndGet();
+        lastFault = fault;
+        suspect = true;
+    }
+}

@@ -1,0 +1,404 @@
+package dev.cascade.core.internal;
+
+import dev.cascade.api.control.ControlLoop;
+import dev.cascade.api.control.Filter;
+import dev.cascade.api.control.FilterStage;
+import dev.cascade.api.control.MeasurementCollector;
+import dev.cascade.api.control.PairState;
+import dev.cascade.api.control.PairStatus;
+import dev.cascade.api.domain.DomainAdapter;
+import dev.cascade.api.tensor.Vector3;
+import dev.cascade.api.tools.ToolResources;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Dictionary;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import org.osgi.framework.Constants;
+import org.osgi.service.cm.Configuration;
+import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The node's control loop: tracks pairs (from {@link PairComponent}s), domain adapters and filters
+ * (whiteboard), builds the plan the {@link LoopThread} runs, and reports on pairs. Every change builds a new
+ * immutable plan off the loop thread; the loop picks it up atomically.
+ */
+@Component(
+        service = {ControlLoop.class, LoopEngine.class},
+        immediate = true)
+public final class LoopEngine implements ControlLoop {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LoopEngine.class);
+
+    /** A filter without a declared time budget gets the tool contract's default. */
+    static final long DEFAULT_FILTER_BUDGET_MICROS = 100;
+
+    private record Rejection(String id, String reason) {}
+
+    private record Domain(DomainAdapter adapter, long serviceId, int ranking) {}
+
+    // guarded by this
+    private final Map<String, PairSettings> configured = new HashMap<>();
+    private final Map<String, Rejection> rejected = new HashMap<>();
+    private final Map<String, PairRuntime> runtimes = new HashMap<>();
+    private final Map<Long, Map.Entry<String, Domain>> domainsByService = new HashMap<>();
+    private final Map<Long, FilterSlot> filters = new TreeMap<>();
+
+    private volatile Plan plan = Plan.EMPTY;
+    private volatile MeasurementCollector collector;
+    private volatile ConfigurationAdmin configurationAdmin;
+    private final LoopThread loop;
+
+    @Activate
+    public LoopEngine() {
+        loop = new LoopThread(this);
+        loop.start();
+    }
+
+    @Deactivate
+    void deactivate() throws InterruptedException {
+        loop.stop();
+    }
+
+    Plan plan() {
+        return plan;
+    }
+
+    // ---- pairs, from PairComponent
+
+    synchronized void put(String pid, PairSettings settings) {
+        for (Map.Entry<String, PairSettings> other : configured.entrySet()) {
+            if (!other.getKey().equals(pid) && other.getValue().id().equals(settings.id())) {
+                String reason = PairSettings.PID + ": id = '" + settings.id() + "' is already used by " + other.getKey()
+                        + "; give each pair its own id";
+                reject(pid, settings.id(), reason);
+                throw new IllegalArgumentException(reason);
+            }
+        }
+        rejected.remove(pid);
+        PairSettings previous = configured.put(pid, settings);
+        if (previous == null) {
+            LOG.info(
+                    "Pair {} added: {} -> {} at {} Hz",
+                    settings.id(),
+                    settings.parent(),
+                    settings.child(),
+                    settings.rateHz());
+        } else {
+            LOG.info("Pair {} reconfigured", settings.id());
+        }
+        rebuild();
+    }
+
+    synchronized void reject(String pid, String id, String reason) {
+        rejected.put(pid, new Rejection(id == null || id.isBlank() ? pid : id, reason));
+        if (configured.remove(pid) != null) {
+            runtimes.remove(pid);
+            rebuild();
+        }
+    }
+
+    synchronized void remove(String pid, boolean forget) {
+        if (forget) {
+            rejected.remove(pid);
+        }
+        PairSettings removed = configured.remove(pid);
+        if (removed != null) {
+            runtimes.remove(pid);
+            LOG.info("Pair {} removed", removed.id());
+            rebuild();
+        }
+    }
+
+    // ---- whiteboard: domains
+
+    @Reference(
+            cardinality = ReferenceCardinality.MULTIPLE,
+            policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    synchronized void addDomain(DomainAdapter adapter, Map<String, Object> properties) {
+        Object id = properties.get(DomainAdapter.DOMAIN_ID);
+        long serviceId = (Long) properties.get(Constants.SERVICE_ID);
+        if (!(id instanceof String s) || s.isBlank()) {
+            LOG.error(
+                    "Ignored domain adapter {} (service {}): its {} property is '{}', not a domain id",
+                    adapter.getClass().getName(),
+                    serviceId,
+                    DomainAdapter.DOMAIN_ID,
+                    id);
+            return;
+        }
+        domainsByService.put(serviceId, Map.entry(s, new Domain(adapter, serviceId, ranking(properties))));
+        rebuild();
+    }
+
+    synchronized void removeDomain(DomainAdapter adapter, Map<String, Object> properties) {
+        if (domainsByService.remove((Long) properties.get(Constants.SERVICE_ID)) != null) {
+            rebuild();
+        }
+    }
+
+    synchronized void updatedDomain(DomainAdapter adapter, Map<String, Object> properties) {
+        domainsByService.remove((Long) properties.get(Constants.SERVICE_ID));
+        addDomain(adapter, properties);
+    }
+
+    // ---- whiteboard: filters
+
+    @Reference(
+            cardinality = ReferenceCardinality.MULTIPLE,
+            policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    synchronized void addFilter(Filter filter, Map<String, Object> properties) {
+        long serviceId = (Long) properties.get(Constants.SERVICE_ID);
+        String name = String.valueOf(
+                properties.getOrDefault("component.name", filter.getClass().getName()));
+        try {
+            FilterStage stage = FilterStage.fromProperty(String.valueOf(properties.get(Filter.STAGE)));
+            PairTarget target = PairTarget.parse((String) properties.get(Filter.PAIRS));
+            long budget = TimeUnit.MICROSECONDS.toNanos(
+                    longProperty(properties, ToolResources.MAX_CALL_MICROS, DEFAULT_FILTER_BUDGET_MICROS));
+            filters.put(serviceId, new FilterSlot(filter, name, stage, ranking(properties), serviceId, target, budget));
+            LOG.info("Filter {} added at stage {}", name, stage.property());
+        } catch (IllegalArgumentException | ClassCastException e) {
+            LOG.error("Ignored filter {} (service {}): {}", name, serviceId, e.getMessage());
+            return;
+        }
+        rebuild();
+    }
+
+    synchronized void removeFilter(Filter filter, Map<String, Object> properties) {
+        if (filters.remove((Long) properties.get(Constants.SERVICE_ID)) != null) {
+            rebuild();
+        }
+    }
+
+    synchronized void updatedFilter(Filter filter, Map<String, Object> properties) {
+        filters.remove((Long) properties.get(Constants.SERVICE_ID));
+        addFilter(filter, properties);
+    }
+
+    // ---- the collector and Config Admin
+
+    @Reference(
+            cardinality = ReferenceCardinality.OPTIONAL,
+            policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    synchronized void setCollector(MeasurementCollector collector) {
+        this.collector = collector;
+        rebuild();
+    }
+
+    synchronized void unsetCollector(MeasurementCollector collector) {
+        if (this.collector == collector) {
+            this.collector = null;
+            rebuild();
+        }
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    void setConfigurationAdmin(ConfigurationAdmin admin) {
+        this.configurationAdmin = admin;
+    }
+
+    void unsetConfigurationAdmin(ConfigurationAdmin admin) {
+        if (this.configurationAdmin == admin) {
+            this.configurationAdmin = null;
+        }
+    }
+
+    // ---- the plan
+
+    /** Builds and publishes a new plan from the current pairs, domains and filters. */
+    private void rebuild() {
+        Map<String, Domain> domains = new HashMap<>();
+        for (Map.Entry<String, Domain> d : domainsByService.values()) {
+            Domain current = domains.get(d.getKey());
+            Domain candidate = d.getValue();
+            if (current == null
+                    || candidate.ranking() > current.ranking()
+                    || (candidate.ranking() == current.ranking() && candidate.serviceId() < current.serviceId())) {
+                domains.put(d.getKey(), candidate);
+            }
+        }
+        List<Map.Entry<String, PairSettings>> pairs = new ArrayList<>(configured.entrySet());
+        pairs.sort(Comparator.comparing(e -> e.getValue().id()));
+        Map<String, Double> weightByParent = new HashMap<>();
+        Map<String, List<PairRuntime>> byParent = new HashMap<>();
+        for (Map.Entry<String, PairSettings> p : pairs) {
+            PairSettings s = p.getValue();
+            weightByParent.merge(s.parent(), s.weight(), Double::sum);
+            PairRuntime runtime = runtimes.computeIfAbsent(p.getKey(), pid -> new PairRuntime(pid, s));
+            byParent.computeIfAbsent(s.parent(), k -> new ArrayList<>()).add(runtime);
+        }
+        Map<String, Plan.Entry> previous = new HashMap<>();
+        for (Plan.Entry e : plan.entries()) {
+            previous.put(e.runtime().pid, e);
+        }
+        List<FilterSlot> slots = List.copyOf(filters.values());
+        Plan.Entry[] entries = new Plan.Entry[pairs.size()];
+        for (int i = 0; i < entries.length; i++) {
+            String pid = pairs.get(i).getKey();
+            PairSettings s = pairs.get(i).getValue();
+            PairRuntime runtime = runtimes.get(pid);
+            PairRuntime[] cascade = byParent.getOrDefault(s.child(), List.of()).toArray(PairRuntime[]::new);
+            Domain parent = domains.get(s.parent());
+            Domain child = cascade.length > 0 ? null : domains.get(s.child());
+            String waitingFor = parent == null
+                    ? "parent domain " + s.parent()
+                    : (cascade.length == 0 && child == null ? "child domain " + s.child() : "");
+            FilterChain chain = FilterChain.of(slots, s);
+            Plan.Entry old = previous.get(pid);
+            if (old != null && old.chain().sameAs(chain)) {
+                chain = old.chain(); // unchanged: keep the instance, so the pair sees no swap
+            }
+            entries[i] = new Plan.Entry(
+                    runtime,
+                    s,
+                    parent == null ? null : parent.adapter(),
+                    child == null ? null : child.adapter(),
+                    cascade,
+                    chain,
+                    s.weight() / weightByParent.get(s.parent()),
+                    waitingFor);
+        }
+        runtimes.keySet().retainAll(configured.keySet());
+        plan = new Plan(entries, collector);
+        loop.wake();
+    }
+
+    // ---- ControlLoop
+
+    @Override
+    public List<PairStatus> pairs() {
+        Map<String, PairStatus> byId = new TreeMap<>();
+        for (Plan.Entry e : plan.entries()) {
+            byId.put(e.settings().id(), status(e));
+        }
+        synchronized (this) {
+            for (Rejection r : rejected.values()) {
+                byId.putIfAbsent(
+                        r.id(),
+                        new PairStatus(
+                                r.id(),
+                                "",
+                                "",
+                                PairState.STOPPED,
+                                r.reason(),
+                                Vector3.ZERO,
+                                new Vector3(Double.NaN, Double.NaN, Double.NaN),
+                                0,
+                                0,
+                                0,
+                                0,
+                                Double.NaN));
+            }
+        }
+        return List.copyOf(byId.values());
+    }
+
+    @Override
+    public Optional<PairStatus> pair(String id) {
+        return pairs().stream().filter(p -> p.id().equals(id)).findFirst();
+    }
+
+    @Override
+    public void setpoint(String id, Vector3 setpoint) {
+        if (!setpoint.isFinite()) {
+            throw new IllegalArgumentException("setpoint " + setpoint + " of pair " + id + " is not finite");
+        }
+        String pid = null;
+        for (Plan.Entry e : plan.entries()) {
+            if (e.settings().id().equals(id)) {
+                pid = e.runtime().pid;
+            }
+        }
+        if (pid == null) {
+            throw new IllegalArgumentException("no pair '" + id + "'; cascade:pairs lists them");
+        }
+        ConfigurationAdmin admin = configurationAdmin;
+        if (admin == null) {
+            throw new IllegalStateException("Config Admin is not available; cannot change pair " + id);
+        }
+        try {
+            Configuration configuration = admin.getConfiguration(pid, "?");
+            Dictionary<String, Object> properties = configuration.getProperties();
+            properties.put("setpoint", setpoint.x() + ", " + setpoint.y() + ", " + setpoint.z());
+            // Config Admin persists it (and Karaf writes it back to etc/); the pair adopts it bumplessly
+            configuration.update(properties);
+        } catch (IOException e) {
+            throw new IllegalStateException("could not store the setpoint of pair " + id + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static PairStatus status(Plan.Entry e) {
+        PairRuntime r = e.runtime();
+        PairSettings s = e.settings();
+        double[] sp = s.setpoint();
+        PairRuntime.Tensor t = r.tensor;
+        return new PairStatus(
+                s.id(),
+                s.parent(),
+                s.child(),
+                e.ready() ? r.state : PairState.WAITING,
+                e.ready() ? r.reason : "waiting for " + e.waitingFor(),
+                new Vector3(sp[0] + r.shift[0], sp[1] + r.shift[1], sp[2] + r.shift[2]),
+                new Vector3(r.lastErrorX, r.lastErrorY, r.lastErrorZ),
+                t.confidence(),
+                t.version(),
+                r.cycles,
+                r.missedDeadlines,
+                r.rms);
+    }
+
+    /** Per-pair counters for diagnostics and tests. */
+    Map<String, Long> counters(String id) {
+        for (Plan.Entry e : plan.entries()) {
+            if (e.settings().id().equals(id)) {
+                PairRuntime r = e.runtime();
+                Map<String, Long> c = new LinkedHashMap<>();
+                c.put("cycles", r.cycles);
+                c.put("missedDeadlines", r.missedDeadlines);
+                c.put("adapterFaults", r.adapterFaults);
+                c.put("staleCycles", r.staleCycles);
+                c.put("nonFinite", r.nonFinite);
+                return c;
+            }
+        }
+        return Map.of();
+    }
+
+    private static int ranking(Map<String, Object> properties) {
+        return properties.get(Constants.SERVICE_RANKING) instanceof Integer i ? i : 0;
+    }
+
+    private static long longProperty(Map<String, Object> properties, String key, long fallback) {
+        Object v = properties.get(key);
+        if (v == null) {
+            return fallback;
+        }
+        if (v instanceof Number n) {
+            return n.longValue();
+        }
+        try {
+            return Long.parseLong(v.toString().strip());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(key + " = '" + v + "' is not a whole number of microseconds");
+        }
+    }
+}

@@ -1,0 +1,42 @@
+package dev.cascade.core.internal;
+
+import dev.cascade.api.control.MeasurementCollector;
+import dev.cascade.api.domain.DomainAdapter;
+
+/**
+ * What the loop thread runs: every pair with its domains, filter chain and share of the parent's error.
+ * Immutable; the engine builds a new plan when a pair, domain or filter comes or goes and swaps it in
+ * atomically, so the loop never takes a lock.
+ *
+ * @param entries the pairs, sorted by id
+ * @param collector where measurements go, or null
+ */
+record Plan(Entry[] entries, MeasurementCollector collector) {
+
+    static final Plan EMPTY = new Plan(new Entry[0], null);
+
+    /**
+     * @param runtime the pair's state, which survives plans
+     * @param settings its current settings
+     * @param parent the parent's adapter, or null while absent
+     * @param child the child's adapter; null while absent or when the child is the parent of other pairs
+     * @param cascade the pairs whose parent is this pair's child (their setpoints take this pair's output)
+     * @param chain the filters that target the pair
+     * @param share this pair's share of the parent's error
+     * @param waitingFor empty when the pair can run, else what it waits for
+     */
+    record Entry(
+            PairRuntime runtime,
+            PairSettings settings,
+            DomainAdapter parent,
+            DomainAdapter child,
+            PairRuntime[] cascade,
+            FilterChain chain,
+            double share,
+            String waitingFor) {
+
+        boolean ready() {
+            return waitingFor.isEmpty();
+        }
+    }
+}

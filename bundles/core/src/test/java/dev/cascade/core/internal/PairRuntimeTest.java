@@ -1,0 +1,326 @@
+package dev.cascade.core.internal;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.cascade.api.control.Filter;
+import dev.cascade.api.control.FilterStage;
+import dev.cascade.api.control.PairState;
+import dev.cascade.api.domain.Quality;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The cycle of one pair, driven step by step against {@link TestPlant}: control law and safety. */
+class PairRuntimeTest {
+
+    private static final long PERIOD = 100_000_000L; // 10 Hz
+    /** A budget no filter call here comes near, even the first (class loading), except the overrun test's. */
+    private static final long GENEROUS = 1_000_000;
+
+    private static final double[] IDENTITY = {1, 0, 0, 0, 1, 0, 0, 0, 1};
+
+    private final TestPlant plant = new TestPlant(IDENTITY);
+    private final List<FilterSlot> filters = new ArrayList<>();
+    private PairRuntime pair;
+    private PairSettings settings;
+    private long now = 1_000_000_000L;
+    private long wall = 1_700_000_000_000L;
+
+    private void configure(String... keyValues) {
+        settings = Configs.settings(keyValues);
+        if (pair == null) {
+            pair = new PairRuntime("pid", settings);
+        }
+    }
+
+    private double[] cycle() {
+        double[] before = plant.u.clone();
+        Plan.Entry entry =
+                new Plan.Entry(pair, settings, plant.parent, plant.child, new PairRuntime[0], chain(), 1, "");
+        pair.cycle(entry, now, wall, null);
+        now += PERIOD;
+        wall += 100;
+        plant.step(0.1);
+        return new double[] {plant.u[0] - before[0], plant.u[1] - before[1], plant.u[2] - before[2]};
+    }
+
+    private FilterChain chainCache = FilterChain.EMPTY;
+    private List<FilterSlot> chainOf = List.of();
+
+    private FilterChain chain() {
+        if (!chainOf.equals(filters)) {
+            chainOf = List.copyOf(filters);
+            chainCache = FilterChain.of(chainOf, settings);
+        }
+        return chainCache;
+    }
+
+    private void filter(Filter f, FilterStage stage, long budgetMicros) {
+        filters.add(
+                new FilterSlot(f, "f" + filters.size(), stage, 0, filters.size(), PairTarget.ALL, budgetMicros * 1000));
+    }
+
+    @Test
+    void decouplingPiDrivesTheErrorToZeroOnACoupledPlant() {
+        // a coupled plant and T = G^-1: the integral removes the offset on every axis
+        double[] g = {2, 0.5, 0, 0.3, 1, 0.2, 0, 0.4, 1.5};
+        TestPlant coupled = new TestPlant(g);
+        double[] t = Matrix.inverse(g);
+        settings = Configs.settings("setpoint", "1, -2, 0.5", "kp", "1", "ki", "1", "initialTensor", Matrix.csv(t));
+        pair = new PairRuntime("pid", settings);
+        for (int k = 0; k < 300; k++) {
+            Plan.Entry entry = new Plan.Entry(
+                    pair, settings, coupled.parent, coupled.child, new PairRuntime[0], FilterChain.EMPTY, 1, "");
+            pair.cycle(entry, now, wall, null);
+            now += PERIOD;
+            wall += 100;
+            coupled.step(0.1);
+        }
+        assertArrayEquals(new double[] {1, -2, 0.5}, coupled.y, 1e-3);
+        assertEquals(PairState.RUNNING, pair.state);
+        assertTrue(pair.rms < 0.5, "rms over the window " + pair.rms);
+    }
+
+    @Test
+    void rateLimitBoundsEveryIncrement() {
+        configure("setpoint", "100, 100, 100", "ki", "10", "maxRate", "1, 2, 0.5");
+        for (int k = 0; k < 20; k++) {
+            double[] a = cycle();
+            assertTrue(
+                    Math.abs(a[0]) <= 0.1 + 1e-12 && Math.abs(a[1]) <= 0.2 + 1e-12 && Math.abs(a[2]) <= 0.05 + 1e-12,
+                    java.util.Arrays.toString(a));
+        }
+        assertEquals(2.0, plant.u[0], 1e-9, "rate-limited ramp, 0.1 per cycle");
+    }
+
+    @Test
+    void outputClampsBoundTheSumOfIncrements() {
+        configure("setpoint", "100, -100, 0", "ki", "10", "outputMin", "-1, -2, -3", "outputMax", "0.5, 2, 3");
+        for (int k = 0; k < 50; k++) {
+            cycle();
+        }
+        assertEquals(0.5, plant.u[0], 1e-12);
+        assertEquals(-2, plant.u[1], 1e-12);
+        assertEquals(0.5, pair.output(0), 1e-12);
+    }
+
+    @Test
+    void holdPolicyAppliesNothingOnBadData() {
+        configure("setpoint", "1, 1, 1", "ki", "1");
+        for (int k = 0; k < 10; k++) {
+            cycle();
+        }
+        plant.quality = Quality.BAD;
+        double[] held = plant.u.clone();
+        for (int k = 0; k < 10; k++) {
+            assertArrayEquals(new double[] {0, 0, 0}, cycle());
+        }
+        assertArrayEquals(held, plant.u);
+        assertEquals(PairState.HOLDING, pair.state);
+        assertTrue(pair.reason.contains("holding"), pair.reason);
+        assertEquals(10, pair.staleCycles);
+    }
+
+    @Test
+    void rampPolicyWalksTheOutputBackToNeutralAtTheRateLimit() {
+        configure("setpoint", "1, 1, 1", "ki", "5", "maxRate", "1, 1, 1", "stalePolicy", "ramp");
+        for (int k = 0; k < 30; k++) {
+            cycle();
+        }
+        assertTrue(plant.u[0] > 0.5, "output built up: " + plant.u[0]);
+        plant.quality = Quality.BAD;
+        double start = plant.u[0];
+        double[] a = cycle();
+        assertEquals(-0.1, a[0], 1e-12, "one rate-limited step towards neutral");
+        for (int k = 0; k < 100; k++) {
+            cycle();
+        }
+        assertEquals(0, plant.u[0], 1e-12, "back to neutral from " + start);
+    }
+
+    @Test
+    void zeroPolicyReturnsToNeutralAtOnce() {
+        configure("setpoint", "1, 1, 1", "ki", "5", "maxRate", "1, 1, 1", "stalePolicy", "zero");
+        for (int k = 0; k < 30; k++) {
+            cycle();
+        }
+        plant.quality = Quality.BAD;
+        cycle();
+        assertArrayEquals(new double[] {0, 0, 0}, plant.u, 1e-12);
+    }
+
+    @Test
+    void anOldTimestampIsStale() {
+        configure("setpoint", "1, 1, 1", "staleTimeoutMillis", "500");
+        cycle();
+        plant.timestamp = wall - 501;
+        double[] a = cycle();
+        assertArrayEquals(new double[] {0, 0, 0}, a);
+        assertEquals(PairState.HOLDING, pair.state);
+    }
+
+    @Test
+    void nanOrInfiniteMeasurementIsTreatedAsBadData() {
+        configure("setpoint", "1, 1, 1");
+        cycle();
+        plant.y[1] = Double.NaN;
+        assertArrayEquals(new double[] {0, 0, 0}, cycle());
+        plant.y[1] = Double.POSITIVE_INFINITY;
+        assertArrayEquals(new double[] {0, 0, 0}, cycle());
+        assertEquals(2, pair.nonFinite);
+        assertEquals(PairState.HOLDING, pair.state);
+        plant.y[1] = 0;
+        cycle();
+        assertEquals(PairState.RUNNING, pair.state);
+    }
+
+    @Test
+    void maskedAxesIgnoreTheirMeasurementAndGetNoAdjustment() {
+        configure("setpoint", "1, 1, 1", "axes", "x, z", "ki", "1");
+        plant.y[1] = Double.NaN; // the y sensor does not exist in this domain
+        double[] a = cycle();
+        assertEquals(0, a[1]);
+        assertTrue(a[0] > 0 && a[2] > 0);
+    }
+
+    @Test
+    void aThrowingAdapterCountsAFaultAndTheLoopGoesOn() {
+        configure("setpoint", "1, 1, 1");
+        plant.parentFailure = new IllegalStateException("sensor bus down");
+        assertArrayEquals(new double[] {0, 0, 0}, cycle());
+        assertEquals(1, pair.adapterFaults);
+        plant.parentFailure = null;
+        cycle();
+        assertEquals(PairState.RUNNING, pair.state);
+    }
+
+    @Test
+    void belowTheConfidenceFloorThePairHolds() {
+        configure("setpoint", "1, 1, 1", "initialConfidence", "0.1", "confidenceFloor", "0.2");
+        assertArrayEquals(new double[] {0, 0, 0}, cycle());
+        assertEquals(PairState.HOLDING, pair.state);
+    }
+
+    @Test
+    void confidenceScalesTheAdjustment() {
+        configure("setpoint", "1, 1, 1", "kp", "0", "ki", "1", "initialConfidence", "0.5");
+        double[] a = cycle();
+        assertEquals(0.5 * 1 * 0.1 * 1, a[0], 1e-12);
+    }
+
+    @Test
+    void saturatedActuatorIsNotPushedFurther() {
+        configure("setpoint", "1, -1, 1", "ki", "1");
+        plant.saturation = new int[] {1, -1, 0};
+        double[] a = cycle();
+        assertEquals(0, a[0], "no further up on a saturated-high axis");
+        assertEquals(0, a[1], "no further down on a saturated-low axis");
+        assertTrue(a[2] > 0);
+        plant.y[0] = 5; // error now asks to come down: leaving saturation is immediate
+        a = cycle();
+        assertTrue(a[0] < 0);
+    }
+
+    @Test
+    void throwingFilterIsBypassedAndCountedWhileOthersRun() {
+        configure("setpoint", "1, 1, 1", "kp", "0", "ki", "1");
+        filter(
+                frame -> {
+                    throw new IllegalStateException("bug in a market tool");
+                },
+                FilterStage.PRE,
+                GENEROUS);
+        filter(frame -> frame.adjustment(0, frame.adjustment(0) * 2), FilterStage.POST, GENEROUS);
+        double[] a = cycle();
+        assertEquals(2 * 0.1, a[0], 1e-12, "the post filter still ran");
+        assertEquals(1, filters.get(0).faults.get());
+        assertEquals(FilterSlot.Fault.THREW, filters.get(0).lastFault);
+    }
+
+    @Test
+    void filterWritingNonFiniteIsBypassed() {
+        configure("setpoint", "1, 1, 1", "kp", "0", "ki", "1");
+        filter(frame -> frame.error(1, Double.NaN), FilterStage.PRE, GENEROUS);
+        filter(frame -> frame.adjustment(2, Double.POSITIVE_INFINITY), FilterStage.TRANSFORM, GENEROUS);
+        double[] a = cycle();
+        assertArrayEquals(new double[] {0.1, 0.1, 0.1}, a, 1e-12);
+        assertEquals(FilterSlot.Fault.NON_FINITE, filters.get(0).lastFault);
+        assertEquals(FilterSlot.Fault.NON_FINITE, filters.get(1).lastFault);
+    }
+
+    @Test
+    void overrunningFilterIsBypassedOnATimedCycle() {
+        configure("setpoint", "1, 1, 1", "kp", "0", "ki", "1");
+        filter(
+                frame -> {
+                    frame.adjustment(0, 1000);
+                    long until = System.nanoTime() + 2_000_000; // 2 ms against a 50 us budget
+                    while (System.nanoTime() < until) {
+                        Thread.onSpinWait();
+                    }
+                },
+                FilterStage.POST,
+                50);
+        double[] a = cycle(); // cycle 0 is a timed one
+        assertEquals(0.1, a[0], 1e-12, "its write was discarded");
+        assertEquals(FilterSlot.Fault.OVERRAN, filters.get(0).lastFault);
+        assertTrue(filters.get(0).suspect, "from now on every call is timed");
+        a = cycle();
+        assertEquals(2, filters.get(0).faults.get(), "caught again on the next cycle");
+    }
+
+    @Test
+    void swappingTensorOrFilterChainCausesNoStep() {
+        configure("setpoint", "1, 1, 1", "kp", "2", "ki", "0.5");
+        for (int k = 0; k < 5; k++) {
+            cycle();
+        }
+        // a new chain whose pre filter halves the error: the error jumps, and a P term on that jump would
+        // kick the output by kp * (e/2 - e) = -e; bumpless, the swap cycle applies the integral term only
+        filter(
+                frame -> {
+                    for (int j = 0; j < 3; j++) {
+                        frame.error(j, frame.error(j) * 0.5);
+                    }
+                },
+                FilterStage.PRE,
+                GENEROUS);
+        double[] ySwap = plant.y.clone();
+        double[] swap = cycle();
+        for (int j = 0; j < 3; j++) {
+            double filtered = 0.5 * (1 - ySwap[j]);
+            assertEquals(0.5 * 0.1 * filtered, swap[j], 1e-12, "integral term only on axis " + j);
+        }
+        // the next cycle has the P term back, on the change of the filtered error (which has no jump)
+        double[] yNext = plant.y.clone();
+        double[] next = cycle();
+        for (int j = 0; j < 3; j++) {
+            double ePrev = 0.5 * (1 - ySwap[j]);
+            double e = 0.5 * (1 - yNext[j]);
+            assertEquals(2 * (e - ePrev) + 0.5 * 0.1 * e, next[j], 1e-12, "PI law on axis " + j);
+        }
+        // a tensor swap: the next increment is computed with the new T; the output itself does not jump
+        double[] u = plant.u.clone();
+        pair.tensor = new PairRuntime.Tensor(new double[] {0.5, 0, 0, 0, 0.5, 0, 0, 0, 0.5}, 1, 1);
+        double[] afterTensor = cycle();
+        for (int j = 0; j < 3; j++) {
+            assertTrue(Math.abs(afterTensor[j]) < 0.1, "no kick at the tensor swap: " + afterTensor[j]);
+            assertEquals(u[j] + afterTensor[j], plant.u[j], 1e-12);
+        }
+    }
+
+    @Test
+    void newSettingsAreAdoptedWithoutLosingTheOutput() {
+        configure("setpoint", "1, 1, 1", "ki", "1");
+        for (int k = 0; k < 10; k++) {
+            cycle();
+        }
+        double[] u = plant.u.clone();
+        settings = Configs.settings("setpoint", "2, 2, 2", "ki", "1");
+        cycle();
+        assertEquals(u[0], pair.output(0) - (plant.u[0] - u[0]), 1e-12);
+        assertArrayEquals(new double[] {2, 2, 2}, pair.settings().setpoint());
+    }
+}
