@@ -1,0 +1,141 @@
+package dev.cascade.core.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.cascade.api.control.Filter;
+import dev.cascade.api.control.PairState;
+import dev.cascade.api.control.PairStatus;
+import dev.cascade.api.domain.DomainAdapter;
+import java.time.Duration;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The engine with its real loop thread: pairs come and go while the others keep their rates. */
+class LoopEngineTest {
+
+    private static final Duration DEADLINE = Duration.ofSeconds(20);
+
+    private final LoopEngine engine = new LoopEngine();
+    private long nextServiceId = 1;
+
+    @AfterEach
+    void stop() throws InterruptedException {
+        engine.deactivate();
+    }
+
+    private void domain(String id, DomainAdapter adapter) {
+        engine.addDomain(adapter, Map.of(DomainAdapter.DOMAIN_ID, id, "service.id", nextServiceId++));
+    }
+
+    private PairStatus status(String id) {
+        return engine.pair(id).orElseThrow(() -> new AssertionError("no pair " + id));
+    }
+
+    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
+        long end = System.nanoTime() + DEADLINE.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > end) {
+                throw new AssertionError("not within " + DEADLINE.toSeconds() + " s: " + what);
+            }
+            Thread.sleep(10);
+        }
+    }
+
+    @Test
+    void pairWaitsForItsDomainsAndStartsWhenTheyAppear() throws Exception {
+        engine.put("pid-a", Configs.settings("id", "a", "parent", "h1", "child", "u1", "rate", "50"));
+        await("a waits", () -> status("a").state() == PairState.WAITING);
+        assertTrue(
+                status("a").reason().contains("parent domain h1"), status("a").reason());
+
+        TestPlant plant = new TestPlant(1, 0, 0, 0, 1, 0, 0, 0, 1);
+        domain("h1", plant.parent);
+        await("a waits for its child", () -> status("a").reason().contains("child domain u1"));
+        domain("u1", plant.child);
+        await(
+                "a runs",
+                () -> status("a").state() == PairState.RUNNING && status("a").cycles() > 5);
+    }
+
+    @Test
+    void addingChangingAndRemovingPairsLeavesTheOthersRunningAtTheirRates() throws Exception {
+        TestPlant p1 = new TestPlant(1, 0, 0, 0, 1, 0, 0, 0, 1);
+        TestPlant p2 = new TestPlant(1, 0, 0, 0, 1, 0, 0, 0, 1);
+        domain("h1", p1.parent);
+        domain("u1", p1.child);
+        domain("h2", p2.parent);
+        domain("u2", p2.child);
+        engine.put("pid-a", Configs.settings("id", "a", "parent", "h1", "child", "u1", "rate", "100"));
+        engine.put("pid-b", Configs.settings("id", "b", "parent", "h2", "child", "u2", "rate", "20"));
+        await("both run", () -> status("a").cycles() > 20 && status("b").cycles() > 5);
+
+        engine.put("pid-b", Configs.settings("id", "b", "parent", "h2", "child", "u2", "rate", "50"));
+        engine.remove("pid-b", true);
+        assertTrue(engine.pair("b").isEmpty());
+
+        long a0 = status("a").cycles();
+        long t0 = System.nanoTime();
+        await("a goes on", () -> status("a").cycles() > a0 + 100);
+        double rate = (status("a").cycles() - a0) / ((System.nanoTime() - t0) * 1e-9);
+        assertTrue(rate > 50 && rate < 150, "a still runs at about 100 Hz: " + rate);
+        assertEquals(PairState.RUNNING, status("a").state());
+    }
+
+    @Test
+    void aDuplicatePairIdIsRejectedAndShown() throws Exception {
+        engine.put("pid-a", Configs.settings("id", "a"));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> engine.put("pid-a2", Configs.settings("id", "a")));
+        assertTrue(e.getMessage().contains("already used by pid-a"), e.getMessage());
+        engine.reject("pid-x", "x", "dev.cascade.pair (pair x): rate = '0.5' is not valid; use ...");
+        PairStatus x = status("x");
+        assertEquals(PairState.STOPPED, x.state());
+        assertTrue(x.reason().contains("rate = '0.5'"));
+        engine.remove("pid-x", true);
+        assertTrue(engine.pair("x").isEmpty());
+    }
+
+    @Test
+    void aFilterCanBeTargetedAtSomePairs() throws Exception {
+        TestPlant p1 = new TestPlant(1, 0, 0, 0, 1, 0, 0, 0, 1);
+        TestPlant p2 = new TestPlant(1, 0, 0, 0, 1, 0, 0, 0, 1);
+        domain("h1", p1.parent);
+        domain("u1", p1.child);
+        domain("h2", p2.parent);
+        domain("u2", p2.child);
+        engine.put("pid-a", Configs.settings("id", "floor-a", "parent", "h1", "child", "u1", "rate", "100"));
+        engine.put("pid-b", Configs.settings("id", "b", "parent", "h2", "child", "u2", "rate", "100"));
+        int[] seen = new int[2];
+        Filter counting = frame -> seen[frame.pair().equals("b") ? 1 : 0]++;
+        engine.addFilter(counting, Map.of(Filter.STAGE, "pre", Filter.PAIRS, "floor-*", "service.id", 99L));
+        await("the filter runs for floor-a", () -> seen[0] > 10);
+        assertEquals(0, seen[1], "never for b");
+    }
+
+    @Test
+    void aFilterWithABadStageIsIgnored() {
+        engine.addFilter(frame -> {}, Map.of(Filter.STAGE, "middle", "service.id", 7L));
+        // nothing to run; the loop is unaffected and no exception escapes
+        assertTrue(engine.pairs().isEmpty());
+    }
+
+    @Test
+    void aChildThatIsTheParentOfAnotherPairTakesSetpointShifts() throws Exception {
+        TestPlant top = new TestPlant(1, 0, 0, 0, 1, 0, 0, 0, 1);
+        TestPlant bottom = new TestPlant(1, 0, 0, 0, 1, 0, 0, 0, 1);
+        domain("site", top.parent);
+        domain("hall", bottom.parent);
+        domain("unit", bottom.child);
+        engine.put("pid-top", Configs.settings("id", "top", "parent", "site", "child", "hall", "setpoint", "1, 1, 1"));
+        engine.put(
+                "pid-hall", Configs.settings("id", "hall", "parent", "hall", "child", "unit", "setpoint", "0, 0, 0"));
+        await(
+                "the top pair shifts the hall's setpoint",
+                () -> status("hall").setpoint().x() > 0.05);
+        await("both run", () -> status("top").state() == PairState.RUNNING);
+    }
+}
