@@ -7,6 +7,17 @@ final class Json {
 
     private Json() {}
 
+    static String array(java.util.List<? extends Map<String, ?>> objects) {
+        StringBuilder out = new StringBuilder("[");
+        for (Map<String, ?> o : objects) {
+            if (out.length() > 1) {
+                out.append(',');
+            }
+            out.append(object(o));
+        }
+        return out.append(']').toString();
+    }
+
     static String object(Map<String, ?> fields) {
         StringBuilder out = new StringBuilder("{");
         for (Map.Entry<String, ?> field : fields.entrySet()) {
@@ -16,7 +27,9 @@ final class Json {
             string(out, field.getKey());
             out.append(':');
             Object value = field.getValue();
-            if (value instanceof Number number) {
+            if (value instanceof Double d && !Double.isFinite(d)) {
+                out.append("null"); // JSON has no NaN or infinity
+            } else if (value instanceof Number number) {
                 out.append(number);
             } else if (value instanceof Boolean bool) {
                 out.append(bool);
