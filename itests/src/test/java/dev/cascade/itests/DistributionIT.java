@@ -3,15 +3,9 @@ package dev.cascade.itests;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
-import static org.ops4j.pax.exam.CoreOptions.systemProperty;
-import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.configureConsole;
-import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.editConfigurationFilePut;
-import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.karafDistributionConfiguration;
-import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.logLevel;
 
 import dev.cascade.api.Node;
 import java.io.ByteArrayOutputStream;
-import java.io.File;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -43,7 +37,6 @@ import org.junit.runner.RunWith;
 import org.ops4j.pax.exam.Configuration;
 import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
-import org.ops4j.pax.exam.karaf.options.LogLevelOption.LogLevel;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.Bundle;
@@ -76,35 +69,7 @@ public class DistributionIT {
 
     @Configuration
     public Option[] config() throws IOException {
-        String password = Secrets.randomPassword();
-        int httpPort = Ports.free();
-        int sshPort = Ports.free();
-        return new Option[] {
-            karafDistributionConfiguration()
-                    .frameworkUrl(new File(System.getProperty("cascade.distribution"))
-                            .toURI()
-                            .toString())
-                    .karafVersion(System.getProperty("karaf.version"))
-                    .name("Cascade")
-                    .unpackDirectory(new File("target/exam"))
-                    .useDeployFolder(false),
-            configureConsole().ignoreLocalConsole(),
-            logLevel(LogLevel.INFO),
-            editConfigurationFilePut("etc/org.ops4j.pax.web.cfg", "org.osgi.service.http.port", "" + httpPort),
-            editConfigurationFilePut("etc/org.apache.karaf.shell.cfg", "sshPort", "" + sshPort),
-            editConfigurationFilePut(
-                    "etc/users.properties",
-                    "admin",
-                    "{CRYPT}" + Secrets.sha256Hex(password) + "{CRYPT},_g_:admingroup"),
-            editConfigurationFilePut(
-                    "etc/org.ops4j.pax.url.mvn.cfg",
-                    "org.ops4j.pax.url.mvn.localRepository",
-                    System.getProperty("maven.repo.local")),
-            editConfigurationFilePut("etc/dev.cascade.node.cfg", "id", "itest-node"),
-            systemProperty("cascade.itest.password").value(password),
-            systemProperty("cascade.itest.httpPort").value("" + httpPort),
-            systemProperty("cascade.itest.sshPort").value("" + sshPort),
-        };
+        return Distribution.options();
     }
 
     @Test

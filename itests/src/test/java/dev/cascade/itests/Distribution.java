@@ -1,0 +1,58 @@
+package dev.cascade.itests;
+
+import static org.ops4j.pax.exam.CoreOptions.systemProperty;
+import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.configureConsole;
+import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.editConfigurationFilePut;
+import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.karafDistributionConfiguration;
+import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.logLevel;
+
+import java.io.File;
+import java.io.IOException;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.karaf.options.LogLevelOption.LogLevel;
+
+/**
+ * The built Cascade distribution as Pax Exam boots it: a random admin password (stored hashed, as on a
+ * real node), free loopback ports, the node id {@code itest-node}. Tests read the password and ports back
+ * from the system properties {@code cascade.itest.*}.
+ */
+final class Distribution {
+
+    private Distribution() {}
+
+    static Option[] options(Option... extra) throws IOException {
+        String password = Secrets.randomPassword();
+        int httpPort = Ports.free();
+        int sshPort = Ports.free();
+        Option[] base = {
+            karafDistributionConfiguration()
+                    .frameworkUrl(new File(System.getProperty("cascade.distribution"))
+                            .toURI()
+                            .toString())
+                    .karafVersion(System.getProperty("karaf.version"))
+                    .name("Cascade")
+                    .unpackDirectory(new File("target/exam"))
+                    .useDeployFolder(false),
+            configureConsole().ignoreLocalConsole(),
+            logLevel(LogLevel.INFO),
+            editConfigurationFilePut("etc/org.ops4j.pax.web.cfg", "org.osgi.service.http.port", "" + httpPort),
+            editConfigurationFilePut("etc/org.apache.karaf.shell.cfg", "sshPort", "" + sshPort),
+            editConfigurationFilePut(
+                    "etc/users.properties",
+                    "admin",
+                    "{CRYPT}" + Secrets.sha256Hex(password) + "{CRYPT},_g_:admingroup"),
+            editConfigurationFilePut(
+                    "etc/org.ops4j.pax.url.mvn.cfg",
+                    "org.ops4j.pax.url.mvn.localRepository",
+                    System.getProperty("maven.repo.local")),
+            editConfigurationFilePut("etc/dev.cascade.node.cfg", "id", "itest-node"),
+            systemProperty("cascade.itest.password").value(password),
+            systemProperty("cascade.itest.httpPort").value("" + httpPort),
+            systemProperty("cascade.itest.sshPort").value("" + sshPort),
+        };
+        Option[] all = new Option[base.length + extra.length];
+        System.arraycopy(base, 0, all, 0, base.length);
+        System.arraycopy(extra, 0, all, base.length, extra.length);
+        return all;
+    }
+}
