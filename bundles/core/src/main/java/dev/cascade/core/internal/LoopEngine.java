@@ -348,6 +348,7 @@ public final class LoopEngine implements ControlLoop {
 
     private static PairStatus status(Plan.Entry e) {
         PairRuntime r = e.runtime();
+        long cycles = r.cycles(); // acquire: the status fields below are at least this fresh
         PairSettings s = e.settings();
         double[] sp = s.setpoint();
         PairRuntime.Tensor t = r.tensor;
@@ -361,7 +362,7 @@ public final class LoopEngine implements ControlLoop {
                 new Vector3(r.lastErrorX, r.lastErrorY, r.lastErrorZ),
                 t.confidence(),
                 t.version(),
-                r.cycles,
+                cycles,
                 r.missedDeadlines,
                 r.rms);
     }
@@ -372,7 +373,7 @@ public final class LoopEngine implements ControlLoop {
             if (e.settings().id().equals(id)) {
                 PairRuntime r = e.runtime();
                 Map<String, Long> c = new LinkedHashMap<>();
-                c.put("cycles", r.cycles);
+                c.put("cycles", r.cycles());
                 c.put("missedDeadlines", r.missedDeadlines);
                 c.put("adapterFaults", r.adapterFaults);
                 c.put("staleCycles", r.staleCycles);

@@ -4,6 +4,8 @@ import dev.cascade.api.control.MeasurementCollector;
 import dev.cascade.api.control.PairState;
 import dev.cascade.api.domain.DomainAdapter;
 import dev.cascade.api.domain.Quality;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 
 /**
  * One pair's state and its cycle: measure, error, filters, the decoupling PI law through T, safety,
@@ -45,20 +47,36 @@ final class PairRuntime {
 
     volatile Tensor tensor;
 
-    // published status
+    // Published status. The loop thread writes these plain fields and then {@link #cycles} with release
+    // semantics (a plain store on x86, where a volatile store would cost a fence per cycle); readers on other
+    // threads call {@link #cycles()} first, with acquire semantics, and then read the fields.
     volatile PairState state = PairState.WAITING;
     volatile String reason = "";
-    volatile long cycles;
+    long cycles;
     volatile long missedDeadlines;
-    volatile long overruns;
     volatile long adapterFaults;
     volatile long staleCycles;
     volatile long nonFinite;
-    volatile double errorNorm = Double.NaN;
-    volatile double rms = Double.NaN;
-    volatile double lastErrorX = Double.NaN;
-    volatile double lastErrorY = Double.NaN;
-    volatile double lastErrorZ = Double.NaN;
+    double errorNorm = Double.NaN;
+    double rms = Double.NaN;
+    double lastErrorX = Double.NaN;
+    double lastErrorY = Double.NaN;
+    double lastErrorZ = Double.NaN;
+
+    private static final VarHandle CYCLES;
+
+    static {
+        try {
+            CYCLES = MethodHandles.lookup().findVarHandle(PairRuntime.class, "cycles", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** @return the cycles run; read this first from another thread, then the other status fields */
+    long cycles() {
+        return (long) CYCLES.getAcquire(this);
+    }
 
     // scheduling, loop thread only
     long due;
@@ -206,7 +224,7 @@ final class PairRuntime {
 
         safety(s, a, dt, mask, !good && s.stalePolicy() == PairSettings.StalePolicy.ZERO);
         apply(entry, a);
-        cycles++;
+        CYCLES.setRelease(this, cycles + 1);
         if (collector != null) {
             try {
                 collector.collect(f);
