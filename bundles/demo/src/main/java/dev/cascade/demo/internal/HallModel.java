@@ -112,6 +112,11 @@ final class HallModel {
         return units.length;
     }
 
+    /** @return the time step in seconds */
+    double stepSeconds() {
+        return dt;
+    }
+
     /** @return simulated seconds since the start */
     double seconds() {
         return steps * dt;
