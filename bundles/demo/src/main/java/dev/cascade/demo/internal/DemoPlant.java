@@ -137,7 +137,7 @@ public final class DemoPlant {
         int unitNumber = 0;
         for (int h = 0; h < settings.halls(); h++) {
             String hallId = "hall-" + (h + 1);
-            HallModel model = new HallModel(settings, settings.seed() + h);
+            HallModel model = new HallModel(settings, settings.seed() + h, System.currentTimeMillis());
             halls.add(model);
             List<String> unitIds = new ArrayList<>();
             for (int u = 0; u < model.unitCount(); u++) {

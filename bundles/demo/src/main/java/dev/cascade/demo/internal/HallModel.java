@@ -44,7 +44,11 @@ final class HallModel {
     private long steps;
     private volatile HallSample sample;
 
-    HallModel(Settings settings, long seed) {
+    /**
+     * @param seed seed of the measurement noise
+     * @param startMillis the time stamp of the initial state, so it does not look decades stale
+     */
+    HallModel(Settings settings, long seed, long startMillis) {
         this.dt = settings.stepSeconds();
         int count = settings.unitsPerHall();
         this.nominalGain = scaled(Plant.NOMINAL_GAIN, 1.0 / count);
@@ -76,7 +80,7 @@ final class HallModel {
         this.loadAngularFrequency = 2 * Math.PI / settings.disturbancePeriodSeconds();
         this.gainChange = settings.gainChange();
         this.gainChangeStep = Math.round(settings.gainChangeAfterSeconds() / dt);
-        this.sample = measure(0);
+        this.sample = measure(startMillis);
     }
 
     /** Advances the hall by one time step and publishes the new measured state stamped {@code epochMillis}. */

@@ -20,22 +20,12 @@ final class Plant {
     static final int HUMIDIFIER = 2;
 
     /**
-     * Steady-state gain of one unit (the whole cooling of the hall), hall change per % of actuator travel.
-     * More fan cools and costs fan power and a little humidity (less condensation on the coil); more valve
-     * cools more, condenses water out of the air and costs chiller power; more humidifier raises humidity,
-     * cools slightly by evaporation and costs its heater power.
+     * Steady-state gain of one unit (the whole cooling of the hall), hall change per % of actuator travel;
+     * rows in °C, % RH and kW per %. More fan cools and costs fan power and a little humidity (less
+     * condensation on the coil); more valve cools more, condenses water out of the air and costs chiller
+     * power; more humidifier raises humidity, cools slightly by evaporation and costs its heater power.
      */
-    static final double[] NOMINAL_GAIN = {
-        -0.06,
-        -0.10,
-        -0.02, // °C per %
-        0.02,
-        -0.08,
-        0.25, // % RH per %
-        0.35,
-        0.45,
-        0.08 // kW per %
-    };
+    static final double[] NOMINAL_GAIN = {-0.06, -0.10, -0.02, 0.02, -0.08, 0.25, 0.35, 0.45, 0.08};
 
     /**
      * Time constant of each channel in seconds: power follows the fan motor within seconds, the chilled-water

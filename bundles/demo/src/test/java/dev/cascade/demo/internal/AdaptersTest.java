@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 
 class AdaptersTest {
 
-    private final HallModel hall = new HallModel(Configs.quiet(Map.of()), 1);
+    private final HallModel hall = new HallModel(Configs.quiet(Map.of()), 1, 0);
     private final CoolingUnitAdapter unit = new CoolingUnitAdapter(hall.unit(0), () -> 42L);
     private final RecordingReading reading = new RecordingReading();
 

@@ -70,7 +70,7 @@ class ClosedLoopTest {
     void defaultDemoConvergesWithinTwoMinutesAndStaysStableAfterTheGainChange() {
         // exactly the distribution's configuration: noise, IT-load drift, gain change at 600 s
         Settings settings = Settings.from(Configs.defaults());
-        HallModel hall = new HallModel(settings, settings.seed());
+        HallModel hall = new HallModel(settings, settings.seed(), 0);
         Loop loop = new Loop(hall, settings);
 
         double[] initialError = loop.error();

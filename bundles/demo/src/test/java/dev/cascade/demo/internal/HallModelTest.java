@@ -14,7 +14,7 @@ class HallModelTest {
 
     @Test
     void startsInSteadyStateAtTheInitialSettings() {
-        HallModel hall = new HallModel(Configs.quiet(Map.of()), 1);
+        HallModel hall = new HallModel(Configs.quiet(Map.of()), 1, 0);
         double[] start = state(hall);
         assertEquals(26.7, start[0], EXACT);
         assertEquals(42.15, start[1], EXACT);
@@ -25,7 +25,7 @@ class HallModelTest {
 
     @Test
     void operatingPointGivesTheSetpoint() {
-        HallModel hall = new HallModel(Configs.quiet(Map.of()), 1);
+        HallModel hall = new HallModel(Configs.quiet(Map.of()), 1, 0);
         for (int a = 0; a < 3; a++) {
             hall.unit(0).add(a, Plant.OPERATING_POINT[a] - Plant.INITIAL_SETTINGS[a]);
         }
@@ -38,7 +38,7 @@ class HallModelTest {
     @Test
     void steadyStateChangeOfEachActuatorIsItsColumnOfTheGain() {
         for (int actuator = 0; actuator < 3; actuator++) {
-            HallModel hall = new HallModel(Configs.quiet(Map.of()), 1);
+            HallModel hall = new HallModel(Configs.quiet(Map.of()), 1, 0);
             double[] before = state(hall);
             hall.unit(0).add(actuator, 10);
             run(hall, 600); // twenty times the slowest time constant (30 s) and its dead time
@@ -54,7 +54,7 @@ class HallModelTest {
 
     @Test
     void fanToTemperatureIsFirstOrderWithItsTimeConstant() {
-        HallModel hall = new HallModel(Configs.quiet(Map.of()), 1);
+        HallModel hall = new HallModel(Configs.quiet(Map.of()), 1, 0);
         double before = state(hall)[0];
         hall.unit(0).add(Plant.FAN, 10);
         double finalChange = 10 * Plant.NOMINAL_GAIN[0];
@@ -66,7 +66,7 @@ class HallModelTest {
 
     @Test
     void powerFollowsTheFanFasterThanTemperature() {
-        HallModel hall = new HallModel(Configs.quiet(Map.of()), 1);
+        HallModel hall = new HallModel(Configs.quiet(Map.of()), 1, 0);
         double[] before = state(hall);
         hall.unit(0).add(Plant.FAN, 10);
         run(hall, 3); // tau of fan -> power
@@ -76,7 +76,7 @@ class HallModelTest {
 
     @Test
     void valveActsOnTemperatureOnlyAfterItsDeadTime() {
-        HallModel hall = new HallModel(Configs.quiet(Map.of()), 1);
+        HallModel hall = new HallModel(Configs.quiet(Map.of()), 1, 0);
         double before = state(hall)[0];
         hall.unit(0).add(Plant.VALVE, 10);
         run(hall, 2.95); // dead time valve -> temperature: 3 s
@@ -89,8 +89,8 @@ class HallModelTest {
 
     @Test
     void deadTimeAndTimeConstantDoNotDependOnTheStepRate() {
-        HallModel slow = new HallModel(Configs.quiet(Map.of("stepRateHz", 10)), 1);
-        HallModel fast = new HallModel(Configs.quiet(Map.of("stepRateHz", 100)), 1);
+        HallModel slow = new HallModel(Configs.quiet(Map.of("stepRateHz", 10)), 1, 0);
+        HallModel fast = new HallModel(Configs.quiet(Map.of("stepRateHz", 100)), 1, 0);
         slow.unit(0).add(Plant.HUMIDIFIER, 20);
         fast.unit(0).add(Plant.HUMIDIFIER, 20);
         run(slow, 30);
@@ -104,7 +104,7 @@ class HallModelTest {
     void gainChangesAtTheConfiguredTime() {
         Settings settings = Configs.quiet(
                 Map.of("gainChange", true, "gainChangeAfterSeconds", 100.0, "valveAuthorityAfterChange", 0.5));
-        HallModel hall = new HallModel(settings, 1);
+        HallModel hall = new HallModel(settings, 1, 0);
         double[] before = state(hall);
         hall.unit(0).add(Plant.VALVE, 10);
         run(hall, 99.95);
@@ -125,7 +125,7 @@ class HallModelTest {
 
     @Test
     void gainChangeCanBeSwitchedOff() {
-        HallModel hall = new HallModel(Configs.quiet(Map.of("gainChangeAfterSeconds", 1.0)), 1);
+        HallModel hall = new HallModel(Configs.quiet(Map.of("gainChangeAfterSeconds", 1.0)), 1, 0);
         run(hall, 10);
         assertFalse(hall.gainChanged());
     }
@@ -133,7 +133,7 @@ class HallModelTest {
     @Test
     void itLoadDriftFollowsItsSine() {
         Settings settings = Configs.quiet(Map.of("disturbanceAmplitudeKw", 20.0, "disturbancePeriodSeconds", 400.0));
-        HallModel hall = new HallModel(settings, 1);
+        HallModel hall = new HallModel(settings, 1, 0);
         double[] start = state(hall);
         run(hall, 100); // a quarter period: the load is at its peak
         assertEquals(20, hall.loadKw(), 1e-9);
@@ -146,7 +146,7 @@ class HallModelTest {
 
     @Test
     void unitsShareTheHallsGain() {
-        HallModel hall = new HallModel(Configs.quiet(Map.of("unitsPerHall", 2)), 1);
+        HallModel hall = new HallModel(Configs.quiet(Map.of("unitsPerHall", 2)), 1, 0);
         double[] start = state(hall);
         assertEquals(26.7, start[0], EXACT, "two units at the initial settings hold the same hall");
         hall.unit(0).add(Plant.FAN, 10);
@@ -160,9 +160,9 @@ class HallModelTest {
     @Test
     void noiseIsReproducibleForASeedAndHasTheConfiguredSpread() {
         Settings settings = Configs.quiet(Map.of("noiseScale", 2.0));
-        HallModel a = new HallModel(settings, 7);
-        HallModel b = new HallModel(settings, 7);
-        HallModel other = new HallModel(settings, 8);
+        HallModel a = new HallModel(settings, 7, 0);
+        HallModel b = new HallModel(settings, 7, 0);
+        HallModel other = new HallModel(settings, 8, 0);
         double[] sum = new double[3];
         double[] sumSquares = new double[3];
         int n = 20_000;
@@ -191,7 +191,8 @@ class HallModelTest {
 
     @Test
     void sampleCarriesTheStepsTimestamp() {
-        HallModel hall = new HallModel(Configs.quiet(Map.of()), 1);
+        HallModel hall = new HallModel(Configs.quiet(Map.of()), 1, 555L);
+        assertEquals(555L, hall.sample().epochMillis(), "the initial state is stamped with the start");
         hall.step(1_234_567L);
         assertEquals(1_234_567L, hall.sample().epochMillis());
     }

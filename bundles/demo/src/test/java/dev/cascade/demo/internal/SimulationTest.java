@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 class SimulationTest {
 
     private final AtomicLong nanos = new AtomicLong(5_000_000_000L);
-    private final HallModel hall = new HallModel(Configs.quiet(Map.of()), 1);
+    private final HallModel hall = new HallModel(Configs.quiet(Map.of()), 1, 0);
     private final Simulation simulation = new Simulation(List.of(hall), 20, nanos::get, () -> 77L);
 
     @Test
