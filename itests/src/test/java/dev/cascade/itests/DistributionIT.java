@@ -5,6 +5,7 @@ import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 
 import dev.cascade.api.Node;
+import dev.cascade.api.domain.DomainAdapter;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -189,6 +190,22 @@ public class DistributionIT {
         Conditions.await(
                 name + " uninstalled after its jar was deleted", DEADLINE, () -> bundle(name) == null, gone -> gone);
         assertFalse(Arrays.stream(context.getBundles()).anyMatch(b -> name.equals(b.getSymbolicName())));
+    }
+
+    @Test
+    public void demoPlantRegistersItsHallAndCoolingUnit() throws Exception {
+        assertEquals(
+                "the demo plant is booted",
+                Bundle.ACTIVE,
+                bundle("dev.cascade.demo").getState());
+        for (String id : List.of("hall-1", "crah-1")) {
+            String filter = "(" + DomainAdapter.DOMAIN_ID + "=" + id + ")";
+            Conditions.await(
+                    "domain " + id + " registered",
+                    DEADLINE,
+                    () -> context.getServiceReferences(DomainAdapter.class, filter),
+                    references -> references.size() == 1);
+        }
     }
 
     private List<Bundle> cascadeBundles() {
