@@ -98,7 +98,10 @@ public class LoopIT {
      */
     @Test
     public void theDemoPairConvergesWithItsInitialTensor() throws Exception {
-        PairStatus settled = Conditions.await("hall1 settles", Duration.ofMinutes(4), () -> status("hall1"),
+        PairStatus settled = Conditions.await(
+                "hall1 settles",
+                Duration.ofMinutes(4),
+                () -> status("hall1"),
                 s -> s != null && s.state() == PairState.RUNNING && s.cycles() > 100 && s.rmsError() < 0.6);
         assertTrue("settled within 150 s at 10 Hz, took " + settled.cycles() + " cycles", settled.cycles() <= 1500);
         assertEquals(0, settled.missedDeadlines());
