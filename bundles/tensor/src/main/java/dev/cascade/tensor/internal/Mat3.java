@@ -88,80 +88,153 @@ public final class Mat3 {
     }
 
     /**
-     * {@code out = m⁻¹} by the adjugate, unless {@code m} is singular or nearly so.
+     * {@code out = m⁻¹} by Gaussian elimination with partial pivoting (backward stable, unlike the
+     * adjugate, whose determinant loses all digits long before the matrix is singular), unless {@code
+     * m} is singular or nearly so.
      *
      * @return the reciprocal condition number of {@code m} in the 1-norm (in (0, 1]) when the inverse was
-     *     written; 0 when {@code m} counts as singular ({@code rcond < MIN_RCOND}, or not finite), and
-     *     then {@code out} is all NaN
+     *     written; 0 when {@code m} counts as singular ({@code rcond < MIN_RCOND}, a zero pivot, or not
+     *     finite), and then {@code out} is all NaN
      */
     public static double invert(double[] m, double[] out) {
-        double m0 = m[0], m1 = m[1], m2 = m[2], m3 = m[3], m4 = m[4], m5 = m[5], m6 = m[6], m7 = m[7], m8 = m[8];
-        double c00 = m4 * m8 - m5 * m7;
-        double c01 = m5 * m6 - m3 * m8;
-        double c02 = m3 * m7 - m4 * m6;
-        double det = m0 * c00 + m1 * c01 + m2 * c02;
         double norm = norm1(m);
-        if (det == 0 || !Double.isFinite(det) || !Double.isFinite(norm)) {
+        double a00 = m[0],
+                a01 = m[1],
+                a02 = m[2],
+                a10 = m[3],
+                a11 = m[4],
+                a12 = m[5],
+                a20 = m[6],
+                a21 = m[7],
+                a22 = m[8];
+        // the identity as right-hand side, rows permuted along with m's
+        double b00 = 1, b01 = 0, b02 = 0, b10 = 0, b11 = 1, b12 = 0, b20 = 0, b21 = 0, b22 = 1;
+        double t;
+        if (Math.abs(a10) > Math.abs(a00) && Math.abs(a10) >= Math.abs(a20)) {
+            t = a00;
+            a00 = a10;
+            a10 = t;
+            t = a01;
+            a01 = a11;
+            a11 = t;
+            t = a02;
+            a02 = a12;
+            a12 = t;
+            t = b00;
+            b00 = b10;
+            b10 = t;
+            t = b01;
+            b01 = b11;
+            b11 = t;
+            t = b02;
+            b02 = b12;
+            b12 = t;
+        } else if (Math.abs(a20) > Math.abs(a00)) {
+            t = a00;
+            a00 = a20;
+            a20 = t;
+            t = a01;
+            a01 = a21;
+            a21 = t;
+            t = a02;
+            a02 = a22;
+            a22 = t;
+            t = b00;
+            b00 = b20;
+            b20 = t;
+            t = b01;
+            b01 = b21;
+            b21 = t;
+            t = b02;
+            b02 = b22;
+            b22 = t;
+        }
+        if (a00 == 0 || !Double.isFinite(norm)) {
             fill(out, Double.NaN);
             return 0;
         }
-        double r = 1 / det;
-        double i0 = c00 * r, i1 = (m2 * m7 - m1 * m8) * r, i2 = (m1 * m5 - m2 * m4) * r;
-        double i3 = c01 * r, i4 = (m0 * m8 - m2 * m6) * r, i5 = (m2 * m3 - m0 * m5) * r;
-        double i6 = c02 * r, i7 = (m1 * m6 - m0 * m7) * r, i8 = (m0 * m4 - m1 * m3) * r;
+        double l = a10 / a00;
+        a11 -= l * a01;
+        a12 -= l * a02;
+        b10 -= l * b00;
+        b11 -= l * b01;
+        b12 -= l * b02;
+        l = a20 / a00;
+        a21 -= l * a01;
+        a22 -= l * a02;
+        b20 -= l * b00;
+        b21 -= l * b01;
+        b22 -= l * b02;
+        if (Math.abs(a21) > Math.abs(a11)) {
+            t = a11;
+            a11 = a21;
+            a21 = t;
+            t = a12;
+            a12 = a22;
+            a22 = t;
+            t = b10;
+            b10 = b20;
+            b20 = t;
+            t = b11;
+            b11 = b21;
+            b21 = t;
+            t = b12;
+            b12 = b22;
+            b22 = t;
+        }
+        if (a11 == 0) {
+            fill(out, Double.NaN);
+            return 0;
+        }
+        l = a21 / a11;
+        a22 -= l * a12;
+        b20 -= l * b10;
+        b21 -= l * b11;
+        b22 -= l * b12;
+        if (a22 == 0) {
+            fill(out, Double.NaN);
+            return 0;
+        }
+        // back substitution, one column of the inverse per right-hand side column
+        double x20 = b20 / a22, x21 = b21 / a22, x22 = b22 / a22;
+        double x10 = (b10 - a12 * x20) / a11, x11 = (b11 - a12 * x21) / a11, x12 = (b12 - a12 * x22) / a11;
+        double x00 = (b00 - a01 * x10 - a02 * x20) / a00;
+        double x01 = (b01 - a01 * x11 - a02 * x21) / a00;
+        double x02 = (b02 - a01 * x12 - a02 * x22) / a00;
         double inverseNorm = Math.max(
-                Math.abs(i0) + Math.abs(i3) + Math.abs(i6),
-                Math.max(Math.abs(i1) + Math.abs(i4) + Math.abs(i7), Math.abs(i2) + Math.abs(i5) + Math.abs(i8)));
+                Math.abs(x00) + Math.abs(x10) + Math.abs(x20),
+                Math.max(Math.abs(x01) + Math.abs(x11) + Math.abs(x21), Math.abs(x02) + Math.abs(x12) + Math.abs(x22)));
         double rcond = 1 / (norm * inverseNorm);
-        if (!(rcond >= MIN_RCOND)) {
+        if (!(rcond >= MIN_RCOND) || !Double.isFinite(inverseNorm)) {
             fill(out, Double.NaN);
             return 0;
         }
-        out[0] = i0;
-        out[1] = i1;
-        out[2] = i2;
-        out[3] = i3;
-        out[4] = i4;
-        out[5] = i5;
-        out[6] = i6;
-        out[7] = i7;
-        out[8] = i8;
+        out[0] = x00;
+        out[1] = x01;
+        out[2] = x02;
+        out[3] = x10;
+        out[4] = x11;
+        out[5] = x12;
+        out[6] = x20;
+        out[7] = x21;
+        out[8] = x22;
         return rcond;
     }
 
     /**
-     * Solves {@code m * x = b} by Cramer's rule, unless {@code m} is singular or nearly so.
+     * Solves {@code m * x = b} through {@link #invert}, unless {@code m} is singular or nearly so.
      *
+     * @param scratch 9 entries the caller owns (receives {@code m⁻¹}), so that solving allocates nothing
      * @return the reciprocal condition number of {@code m} as in {@link #invert}; 0 when {@code m} counts
      *     as singular, and then {@code x} is all NaN
      */
-    public static double solve(double[] m, double[] b, double[] x) {
-        double m0 = m[0], m1 = m[1], m2 = m[2], m3 = m[3], m4 = m[4], m5 = m[5], m6 = m[6], m7 = m[7], m8 = m[8];
-        double b0 = b[0], b1 = b[1], b2 = b[2];
-        double c00 = m4 * m8 - m5 * m7;
-        double c01 = m5 * m6 - m3 * m8;
-        double c02 = m3 * m7 - m4 * m6;
-        double det = m0 * c00 + m1 * c01 + m2 * c02;
-        double norm = norm1(m);
-        if (det == 0 || !Double.isFinite(det) || !Double.isFinite(norm)) {
+    public static double solve(double[] m, double[] b, double[] x, double[] scratch) {
+        double rcond = invert(m, scratch);
+        if (rcond == 0) {
             fill(x, Double.NaN);
             return 0;
         }
-        double r = 1 / det;
-        double i0 = c00 * r, i1 = (m2 * m7 - m1 * m8) * r, i2 = (m1 * m5 - m2 * m4) * r;
-        double i3 = c01 * r, i4 = (m0 * m8 - m2 * m6) * r, i5 = (m2 * m3 - m0 * m5) * r;
-        double i6 = c02 * r, i7 = (m1 * m6 - m0 * m7) * r, i8 = (m0 * m4 - m1 * m3) * r;
-        double inverseNorm = Math.max(
-                Math.abs(i0) + Math.abs(i3) + Math.abs(i6),
-                Math.max(Math.abs(i1) + Math.abs(i4) + Math.abs(i7), Math.abs(i2) + Math.abs(i5) + Math.abs(i8)));
-        double rcond = 1 / (norm * inverseNorm);
-        if (!(rcond >= MIN_RCOND)) {
-            fill(x, Double.NaN);
-            return 0;
-        }
-        x[0] = i0 * b0 + i1 * b1 + i2 * b2;
-        x[1] = i3 * b0 + i4 * b1 + i5 * b2;
-        x[2] = i6 * b0 + i7 * b1 + i8 * b2;
+        mulVec(scratch, b, x);
         return rcond;
     }
 
