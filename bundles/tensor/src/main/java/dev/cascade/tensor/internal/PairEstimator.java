@@ -17,9 +17,11 @@ import java.util.List;
  * recursive-least-squares fit ({@link Rls}), and what follows from the fit: the steady-state gain
  * {@code G = -A⁻¹B}, the controller tensor, the time constants and the confidence.
  *
- * <p>Guards against estimator windup: a row updates the model only when it is informative (the lagged
- * actuator setting moved, or the model mispredicts the parent by more than {@link
- * Tuning#innovationGate()} residual deviations, or the model is still warming up); forgetting is
+ * <p>Guards against estimator windup: a row updates the model only when it is informative: the lagged
+ * actuator setting moved, or the parent's change or the model's error in predicting it exceeds {@link
+ * Tuning#innovationGate()} residual deviations (norm over the 3 axes), or the model is still warming
+ * up. A
+ * settled loop (input still, parent still within its noise) therefore holds the model; forgetting is
  * limited so that {@code trace(P) ≤ traceMax}; a step that would not be finite is discarded; {@link
  * #reset} starts afresh. While nothing informative comes in, the model holds and the confidence decays
  * with age.
@@ -123,12 +125,17 @@ public final class PairEstimator {
         rls.predict(phi, predicted);
         boolean informative = used < tuning.warmup() || rows.laggedStep > tuning.excitationThreshold();
         if (!informative && weight > 0) {
+            // the parent moved beyond its noise (dynamics to learn from), or the model mispredicts it;
+            // measured in the 3-axis norm of residual deviations, so noise alone passes about once in 1e5
+            double moved = 0, mispredicted = 0;
             for (int j = 0; j < 3; j++) {
-                double sigma = Math.sqrt(residual[j] / weight);
-                if (Math.abs(dy[j] - predicted[j]) > tuning.innovationGate() * sigma) {
-                    informative = true;
-                }
+                double variance = residual[j] / weight;
+                moved += dy[j] * dy[j] / variance;
+                double e = dy[j] - predicted[j];
+                mispredicted += e * e / variance;
             }
+            double gate = tuning.innovationGate() * tuning.innovationGate();
+            informative = moved > gate || mispredicted > gate;
         }
         if (!informative) {
             skipped++;

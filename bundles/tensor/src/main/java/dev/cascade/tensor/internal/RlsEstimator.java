@@ -52,8 +52,8 @@ public final class RlsEstimator implements Estimator {
 
         @AttributeDefinition(
                 description = "Without excitation, a cycle still updates the model when its prediction error"
-                        + " exceeds this many residual standard deviations.")
-        double innovationGate() default 3;
+                        + " exceeds this many residual standard deviations (norm over the 3 axes).")
+        double innovationGate() default 5;
 
         @AttributeDefinition(description = "Cycles that always update a fresh model.")
         int warmup() default 20;

@@ -9,8 +9,9 @@ package dev.cascade.tensor.internal;
  * @param traceMax forgetting never lets {@code trace(P)} grow beyond this (anti-windup)
  * @param excitationThreshold a row counts as excited when the lagged actuator setting moved by more
  *     than this on some axis
- * @param innovationGate without excitation, a row still updates the model when its prediction error
- *     exceeds this many residual standard deviations on some axis (the plant or a disturbance changed)
+ * @param innovationGate without excitation, a row still updates the model when the parent's change, or
+ *     the model's error in predicting it, exceeds this many residual standard deviations (3-axis norm)
+ *     (the parent is settling, or the plant or a disturbance changed)
  * @param warmup rows that always update the model, before the residual level is known
  * @param ageTimeConstant seconds without an informative row after which confidence has fallen by e
  */
@@ -23,7 +24,7 @@ public record Tuning(
         double ageTimeConstant) {
 
     /** The defaults of the estimator component. */
-    public static final Tuning DEFAULTS = new Tuning(1e4, 7e4, 0, 3, 20, 600);
+    public static final Tuning DEFAULTS = new Tuning(1e4, 7e4, 0, 5, 20, 600);
 
     /** Checks the values. */
     public Tuning {
