@@ -1,6 +1,8 @@
 package dev.cascade.api.estimation;
 
 import dev.cascade.api.network.Batch;
+import dev.cascade.api.tensor.Vector3;
+import java.util.List;
 import java.util.Optional;
 import org.osgi.annotation.versioning.ConsumerType;
 
@@ -19,13 +21,22 @@ public interface Estimator {
     String NAME = "cascade.estimator.name";
 
     /**
-     * Folds one batch into a pair's estimation.
+     * Folds one batch into a pair's estimation. Folding a stream of measurements batch by batch, with
+     * the state handed from one fold to the next, gives the same result as folding it in one batch.
      *
-     * @param previous the state to resume from; empty for a pair with no estimation yet
+     * <p>When a parent has several children, each pair's change of the parent is partly caused by its
+     * siblings. {@code siblings} carries, per measurement, what the siblings' own estimates predict
+     * their adjustments did to the parent over the cycle that starts at that measurement; the
+     * estimator takes it off the parent's change before it attributes the rest to this pair.
+     *
+     * @param previous the state to resume from; empty for a pair with no estimation yet, or to reset it
      * @param batch measurements of one pair, in time order
+     * @param settings the pair's estimation settings
+     * @param siblings empty when the pair has no siblings, else one vector per measurement of {@code
+     *     batch}, in the same order
      * @return the estimate after the fold, with the new state
      * @throws IllegalArgumentException if {@code previous} was written by another estimator or an
-     *     unknown format version
+     *     unknown format version, or {@code siblings} is neither empty nor as long as the batch
      */
-    Estimate fold(Optional<EstimatorState> previous, Batch batch);
+    Estimate fold(Optional<EstimatorState> previous, Batch batch, EstimatorSettings settings, List<Vector3> siblings);
 }

@@ -1,0 +1,128 @@
+package dev.cascade.benchmarks;
+
+import dev.cascade.api.control.Measurement;
+import dev.cascade.api.domain.Quality;
+import dev.cascade.api.estimation.EstimatorSettings;
+import dev.cascade.api.tensor.Vector3;
+import dev.cascade.tensor.internal.PairEstimator;
+import dev.cascade.tensor.internal.Rls;
+import dev.cascade.tensor.internal.Tuning;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.apache.commons.math3.stat.regression.OLSMultipleLinearRegression;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+
+/**
+ * Estimation: one RLS update of a pair's full model (7 regressors, 3 outputs, one covariance), and a
+ * 1000-measurement batch folded by the estimator against Commons Math OLS over the same rows.
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@State(Scope.Thread)
+public class EstimationBenchmark {
+
+    private static final int BATCH = 1000;
+    private static final int ROWS = 1024;
+
+    private final Rls rls = new Rls();
+    private final double[][] phis = new double[ROWS][Rls.N];
+    private final double[][] dys = new double[ROWS][3];
+    private final double[] error = new double[3];
+    private int next;
+
+    private final EstimatorSettings settings = new EstimatorSettings(0, 0.99, 1);
+    private final PairEstimator estimator = new PairEstimator(Tuning.DEFAULTS, 0);
+    private List<Measurement> batch;
+    /** The same batch as regression rows: state and setting as regressors (OLS adds the constant). */
+    private double[][] x;
+
+    private double[][] y;
+
+    @Setup
+    public void setup() {
+        Random random = new Random(42);
+        double[] state = {20, 10, 5};
+        double[] setting = new double[3];
+        double[] k = {2.0, 0.5, 0.1, 0.3, 1.5, 0.2, 0.1, 0.4, 1.0};
+        double[] a = {-0.18, -0.095, -0.049};
+        batch = new ArrayList<>(BATCH + 1);
+        x = new double[BATCH][6];
+        y = new double[3][BATCH];
+        for (int c = 0; c <= BATCH; c++) {
+            double[] adjustment = new double[3];
+            if (c % 15 == 0) {
+                for (int i = 0; i < 3; i++) {
+                    adjustment[i] = 2 * random.nextDouble() - 1 - setting[i];
+                }
+            }
+            for (int i = 0; i < 3; i++) {
+                setting[i] += adjustment[i];
+            }
+            batch.add(new Measurement(
+                    "pair",
+                    c * 1000L,
+                    new Vector3(state[0], state[1], state[2]),
+                    Vector3.ZERO,
+                    Vector3.of(adjustment),
+                    Quality.GOOD));
+            double[] next = new double[3];
+            for (int j = 0; j < 3; j++) {
+                double bu = 0;
+                for (int i = 0; i < 3; i++) {
+                    bu -= a[j] * k[3 * j + i] * setting[i];
+                }
+                next[j] = state[j] + a[j] * state[j] + bu + 0.01 * random.nextGaussian();
+            }
+            if (c < BATCH) {
+                for (int i = 0; i < 3; i++) {
+                    x[c][i] = setting[i];
+                    x[c][3 + i] = state[i];
+                    y[i][c] = next[i] - state[i];
+                }
+            }
+            state = next;
+        }
+        rls.reset(1e4);
+        for (int r = 0; r < ROWS; r++) {
+            for (int i = 0; i < Rls.N; i++) {
+                phis[r][i] = i == 6 ? 1 : random.nextGaussian();
+            }
+            for (int j = 0; j < 3; j++) {
+                dys[r][j] = random.nextGaussian();
+            }
+        }
+    }
+
+    @Benchmark
+    public double[] rlsUpdateFullModel() {
+        int r = next++ & (ROWS - 1);
+        rls.update(phis[r], dys[r], 0.99, 7e4, error);
+        return error;
+    }
+
+    @Benchmark
+    public double foldBatchTensor() {
+        estimator.reset(0);
+        estimator.fold(batch, settings, List.of());
+        return estimator.covarianceTrace();
+    }
+
+    @Benchmark
+    public double[][] olsBatchCommonsMath() {
+        double[][] beta = new double[3][];
+        OLSMultipleLinearRegression ols = new OLSMultipleLinearRegression();
+        for (int j = 0; j < 3; j++) {
+            ols.newSampleData(y[j], x);
+            beta[j] = ols.estimateRegressionParameters();
+        }
+        return beta;
+    }
+}
