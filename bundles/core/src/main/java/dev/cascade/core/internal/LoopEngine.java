@@ -79,6 +79,11 @@ public final class LoopEngine implements ControlLoop {
         return plan;
     }
 
+    /** Sets (or clears, with null) the receiver of every cycle's lateness in nanoseconds. */
+    void lateness(java.util.function.LongConsumer sink) {
+        loop.lateness = sink;
+    }
+
     // ---- pairs, from PairComponent
 
     synchronized void put(String pid, PairSettings settings) {

@@ -2,6 +2,7 @@ package dev.cascade.core.internal;
 
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,6 +24,12 @@ final class LoopThread implements Runnable {
 
     volatile long sweeps;
     volatile long faults;
+
+    /**
+     * Receives each cycle's lateness against the absolute schedule, in nanoseconds (start of the cycle minus
+     * its deadline), when set: the hook for lateness histograms (monitoring, the timing benchmark).
+     */
+    volatile LongConsumer lateness;
 
     LoopThread(LoopEngine engine) {
         this.engine = engine;
@@ -52,6 +59,7 @@ final class LoopThread implements Runnable {
             long now = System.nanoTime();
             long wall = System.currentTimeMillis();
             long next = now + MAX_PARK;
+            LongConsumer latenessSink = lateness;
             for (Plan.Entry entry : plan.entries()) {
                 PairRuntime pair = entry.runtime();
                 if (!entry.ready()) {
@@ -65,6 +73,9 @@ final class LoopThread implements Runnable {
                 }
                 if (now - pair.due >= 0) {
                     long late = now - pair.due;
+                    if (latenessSink != null) {
+                        latenessSink.accept(late);
+                    }
                     if (late >= period) {
                         long missed = late / period;
                         pair.missedDeadlines += missed;
