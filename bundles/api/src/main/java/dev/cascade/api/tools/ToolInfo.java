@@ -11,7 +11,14 @@ import org.osgi.annotation.versioning.ProviderType;
  * @param state its state
  * @param reason why it is in that state (which resource, asked vs left; the fault), empty if none
  * @param contract what it declared (or the defaults)
+ * @param usage what it was measured to use
  */
 @ProviderType
 public record ToolInfo(
-        String name, String bundle, String kind, ToolState state, String reason, ToolAllocation contract) {}
+        String name,
+        String bundle,
+        String kind,
+        ToolState state,
+        String reason,
+        ToolAllocation contract,
+        ToolUsage usage) {}

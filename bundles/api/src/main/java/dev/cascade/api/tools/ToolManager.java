@@ -30,4 +30,31 @@ public interface ToolManager {
      * @throws IllegalArgumentException if no tool has that name
      */
     void stop(String name);
+
+    /**
+     * Whether the loop may call the service with this {@code service.id}: true for an admitted tool (active
+     * or throttled) and for a service the manager does not track; false for a rejected, quarantined or
+     * stopped tool.
+     */
+    boolean permits(long serviceId);
+
+    /**
+     * Reports a fault of a tool seen by its caller (a throw, an overrun, a non-finite result). Cheap and
+     * non-blocking, callable from the loop thread; repeated faults quarantine the tool.
+     */
+    void fault(long serviceId, String what);
+
+    /**
+     * Calls {@code listener} (on a manager thread) whenever a tool's state changes.
+     *
+     * @return closing it removes the listener
+     */
+    AutoCloseable onChange(Runnable listener);
+
+    /**
+     * Starts a stopped tool again, subject to admission.
+     *
+     * @throws IllegalArgumentException if no tool has that name
+     */
+    void start(String name);
 }

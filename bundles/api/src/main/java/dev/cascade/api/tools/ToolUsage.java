@@ -1,0 +1,19 @@
+package dev.cascade.api.tools;
+
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * What a tool was measured to use, over the tool manager's last sampling interval.
+ *
+ * @param cpu share of one core used by the tool's own threads
+ * @param allocatedBytesPerSecond heap allocated per second by the tool's own threads
+ * @param threads live threads of the tool's executor
+ * @param calls calls into the tool counted so far
+ * @param faults faults counted so far (throws, overruns, non-finite output, contract breaches)
+ */
+@ProviderType
+public record ToolUsage(double cpu, double allocatedBytesPerSecond, int threads, long calls, long faults) {
+
+    /** Nothing measured yet. */
+    public static final ToolUsage NONE = new ToolUsage(0, 0, 0, 0, 0);
+}

@@ -1,0 +1,102 @@
+package dev.cascade.tools.internal;
+
+import dev.cascade.api.tools.Tool;
+import dev.cascade.api.tools.ToolAllocation;
+import dev.cascade.api.tools.ToolInfo;
+import dev.cascade.api.tools.ToolState;
+import dev.cascade.api.tools.ToolUsage;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** One tool as the manager tracks it. Fields are guarded by the manager, except the fault counters. */
+final class TrackedTool {
+
+    final long serviceId;
+    final String name;
+    final String bundle;
+    final String kind;
+    final Object service;
+    final Map<String, Object> properties;
+    final ToolAllocation contract;
+    final String contractError;
+
+    ToolState state;
+    String reason = "";
+    /** True while the tool holds an allocation (admitted: active, throttled or quarantined). */
+    boolean allocated;
+
+    ToolExecutor executor;
+    ToolUsage usage = ToolUsage.NONE;
+    int cpuStrikes;
+    int allocationStrikes;
+
+    final AtomicLong faults = new AtomicLong();
+    final AtomicLong recentFaults = new AtomicLong();
+    volatile String lastFault = "";
+
+    // accounting between samples
+    private final Map<Long, long[]> lastByThread = new HashMap<>();
+
+    TrackedTool(
+            long serviceId,
+            String name,
+            String bundle,
+            String kind,
+            Object service,
+            Map<String, Object> properties,
+            ToolAllocation contract,
+            String contractError) {
+        this.serviceId = serviceId;
+        this.name = name;
+        this.bundle = bundle;
+        this.kind = kind;
+        this.service = service;
+        this.properties = properties;
+        this.contract = contract;
+        this.contractError = contractError;
+    }
+
+    boolean permitted() {
+        return state == ToolState.ACTIVE || state == ToolState.THROTTLED;
+    }
+
+    boolean isTool() {
+        return service instanceof Tool;
+    }
+
+    /**
+     * Measures the tool's threads since the previous sample.
+     *
+     * @return {cpu share, allocated bytes per second}
+     */
+    double[] sample(double seconds) {
+        ToolExecutor ex = executor;
+        if (ex == null || seconds <= 0) {
+            lastByThread.clear();
+            return new double[] {0, 0};
+        }
+        long[] ids = ex.threadIds();
+        long cpu = 0;
+        long bytes = 0;
+        Map<Long, long[]> now = new HashMap<>();
+        for (long id : ids) {
+            long[] single = {id};
+            long c = ThreadUse.cpuNanos(single);
+            long b = ThreadUse.allocatedBytes(single);
+            long[] before = lastByThread.get(id);
+            if (before != null) {
+                cpu += Math.max(0, c - before[0]);
+                bytes += Math.max(0, b - before[1]);
+            }
+            now.put(id, new long[] {c, b});
+        }
+        lastByThread.clear();
+        lastByThread.putAll(now);
+        return new double[] {cpu / 1e9 / seconds, bytes / seconds};
+    }
+
+    ToolInfo info() {
+        return new ToolInfo(name, bundle, kind, state, reason, contract, usage);
+    }
+}
