@@ -12,9 +12,20 @@ final class FilterSlot {
 
     /** Why a filter call was bypassed. */
     enum Fault {
-        THREW,
-        NON_FINITE,
-        OVERRAN
+        THREW("threw"),
+        NON_FINITE("wrote a non-finite value"),
+        OVERRAN("overran its time budget");
+
+        final String description;
+
+        Fault(String description) {
+            this.description = description;
+        }
+    }
+
+    /** Hears of each bypassed call (the tool manager, through the engine); called on the loop thread. */
+    interface Reporter {
+        void fault(FilterSlot slot, Fault fault);
     }
 
     final Filter filter;
@@ -30,6 +41,8 @@ final class FilterSlot {
     volatile Fault lastFault;
     /** While suspect, every call is timed (otherwise one cycle in {@link FilterChain#SAMPLE}). */
     volatile boolean suspect;
+    /** Set once by the engine before the slot is published in a plan. */
+    Reporter reporter;
 
     FilterSlot(
             Filter filter,
@@ -52,5 +65,9 @@ final class FilterSlot {
         faults.incrementAndGet();
         lastFault = fault;
         suspect = true;
+        Reporter r = reporter;
+        if (r != null) {
+            r.fault(this, fault);
+        }
     }
 }

@@ -8,6 +8,7 @@ import dev.cascade.api.control.PairState;
 import dev.cascade.api.control.PairStatus;
 import dev.cascade.api.domain.DomainAdapter;
 import dev.cascade.api.tensor.Vector3;
+import dev.cascade.api.tools.ToolManager;
 import dev.cascade.api.tools.ToolResources;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -62,6 +63,8 @@ public final class LoopEngine implements ControlLoop {
     private volatile Plan plan = Plan.EMPTY;
     private volatile MeasurementCollector collector;
     private volatile ConfigurationAdmin configurationAdmin;
+    private volatile ToolManager toolManager;
+    private AutoCloseable toolSubscription;
     private final LoopThread loop;
 
     @Activate
@@ -178,7 +181,9 @@ public final class LoopEngine implements ControlLoop {
             PairTarget target = PairTarget.parse((String) properties.get(Filter.PAIRS));
             long budget = TimeUnit.MICROSECONDS.toNanos(
                     longProperty(properties, ToolResources.MAX_CALL_MICROS, DEFAULT_FILTER_BUDGET_MICROS));
-            filters.put(serviceId, new FilterSlot(filter, name, stage, ranking(properties), serviceId, target, budget));
+            FilterSlot slot = new FilterSlot(filter, name, stage, ranking(properties), serviceId, target, budget);
+            slot.reporter = this::filterFault;
+            filters.put(serviceId, slot);
             LOG.info("Filter {} added at stage {}", name, stage.property());
         } catch (IllegalArgumentException | ClassCastException e) {
             LOG.error("Ignored filter {} (service {}): {}", name, serviceId, e.getMessage());
@@ -216,6 +221,60 @@ public final class LoopEngine implements ControlLoop {
         }
     }
 
+    /**
+     * The tool manager decides which filters and domain adapters the loop may call (admitted tools only) and
+     * hears of every bypassed filter call; without one, every service is called.
+     */
+    @Reference(
+            cardinality = ReferenceCardinality.OPTIONAL,
+            policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void setToolManager(ToolManager manager) {
+        AutoCloseable subscription = manager.onChange(this::toolsChanged);
+        synchronized (this) {
+            closeToolSubscription();
+            this.toolManager = manager;
+            this.toolSubscription = subscription;
+            rebuild();
+        }
+    }
+
+    synchronized void unsetToolManager(ToolManager manager) {
+        if (this.toolManager == manager) {
+            closeToolSubscription();
+            this.toolManager = null;
+            rebuild();
+        }
+    }
+
+    private void closeToolSubscription() {
+        if (toolSubscription != null) {
+            try {
+                toolSubscription.close();
+            } catch (Exception e) {
+                LOG.debug("Closing the tool manager subscription failed", e);
+            }
+            toolSubscription = null;
+        }
+    }
+
+    private synchronized void toolsChanged() {
+        rebuild();
+    }
+
+    /** Reports a bypassed filter call to the tool manager, if there is one. Called on the loop thread. */
+    void filterFault(FilterSlot slot, FilterSlot.Fault fault) {
+        ToolManager manager = toolManager;
+        if (manager != null) {
+            manager.fault(slot.serviceId, fault.description);
+        }
+    }
+
+    private boolean permitted(long serviceId) {
+        ToolManager manager = toolManager;
+        return manager == null || manager.permits(serviceId);
+    }
+
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     void setConfigurationAdmin(ConfigurationAdmin admin) {
         this.configurationAdmin = admin;
@@ -235,6 +294,9 @@ public final class LoopEngine implements ControlLoop {
         for (Map.Entry<String, Domain> d : domainsByService.values()) {
             Domain current = domains.get(d.getKey());
             Domain candidate = d.getValue();
+            if (!permitted(candidate.serviceId())) {
+                continue; // not admitted, quarantined or stopped by the tool manager
+            }
             if (current == null
                     || candidate.ranking() > current.ranking()
                     || (candidate.ranking() == current.ranking() && candidate.serviceId() < current.serviceId())) {
@@ -255,7 +317,12 @@ public final class LoopEngine implements ControlLoop {
         for (Plan.Entry e : plan.entries()) {
             previous.put(e.runtime().pid, e);
         }
-        List<FilterSlot> slots = List.copyOf(filters.values());
+        List<FilterSlot> slots = new ArrayList<>();
+        for (FilterSlot slot : filters.values()) {
+            if (permitted(slot.serviceId)) {
+                slots.add(slot);
+            }
+        }
         Plan.Entry[] entries = new Plan.Entry[pairs.size()];
         for (int i = 0; i < entries.length; i++) {
             String pid = pairs.get(i).getKey();

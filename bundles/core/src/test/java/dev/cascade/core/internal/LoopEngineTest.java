@@ -117,6 +117,59 @@ class LoopEngineTest {
     }
 
     @Test
+    void onlyFiltersTheToolManagerPermitsRunAndTheirFaultsAreReported() throws Exception {
+        TestPlant p1 = new TestPlant(1, 0, 0, 0, 1, 0, 0, 0, 1);
+        domain("h1", p1.parent);
+        domain("u1", p1.child);
+        engine.put("pid-a", Configs.settings("id", "a", "parent", "h1", "child", "u1", "rate", "100"));
+        java.util.Set<Long> refused = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        java.util.List<String> faults = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Runnable[] listener = new Runnable[1];
+        engine.setToolManager(new dev.cascade.api.tools.ToolManager() {
+            public java.util.List<dev.cascade.api.tools.ToolInfo> tools() {
+                return java.util.List.of();
+            }
+
+            public void quarantine(String name, String reason) {}
+
+            public void release(String name) {}
+
+            public void stop(String name) {}
+
+            public void start(String name) {}
+
+            public boolean permits(long serviceId) {
+                return !refused.contains(serviceId);
+            }
+
+            public void fault(long serviceId, String what) {
+                faults.add(serviceId + " " + what);
+            }
+
+            public AutoCloseable onChange(Runnable l) {
+                listener[0] = l;
+                return () -> {};
+            }
+        });
+        int[] calls = new int[1];
+        engine.addFilter(frame -> calls[0]++, Map.of(Filter.STAGE, "pre", "service.id", 50L));
+        engine.addFilter(
+                frame -> {
+                    throw new IllegalStateException("broken tool");
+                },
+                Map.of(Filter.STAGE, "post", "service.id", 51L));
+        await("the permitted filter runs", () -> calls[0] > 10);
+        await("the broken one's faults reach the tool manager", () -> faults.contains("51 threw"));
+
+        refused.add(50L);
+        listener[0].run(); // the tool manager quarantined it
+        int seen = calls[0];
+        long cycles = status("a").cycles();
+        await("the loop goes on", () -> status("a").cycles() > cycles + 20);
+        assertTrue(calls[0] <= seen + 1, "a quarantined filter is not called: " + seen + " -> " + calls[0]);
+    }
+
+    @Test
     void aFilterWithABadStageIsIgnored() {
         engine.addFilter(frame -> {}, Map.of(Filter.STAGE, "middle", "service.id", 7L));
         // nothing to run; the loop is unaffected and no exception escapes

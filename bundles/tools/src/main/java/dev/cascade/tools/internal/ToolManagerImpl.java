@@ -77,7 +77,7 @@ public final class ToolManagerImpl implements ToolManager {
 
         @AttributeDefinition(
                 name = "Fault limit",
-                description = "Faults within one sampling interval that quarantine a tool.")
+                description = "Faults within two sampling intervals that quarantine a tool.")
         int faultLimit() default 5;
     }
 
@@ -85,6 +85,9 @@ public final class ToolManagerImpl implements ToolManager {
 
     private final Settings settings;
     private final Map<Long, TrackedTool> tools = new TreeMap<>();
+    /** The same tools for lock-free lookup by {@link #fault}, which the loop thread calls. */
+    private final Map<Long, TrackedTool> byServiceId = new java.util.concurrent.ConcurrentHashMap<>();
+
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
     private final ScheduledExecutorService sampler;
     private long lastSampleNanos = System.nanoTime();
@@ -136,6 +139,7 @@ public final class ToolManagerImpl implements ToolManager {
                 release(t);
             }
             tools.clear();
+            byServiceId.clear();
         }
     }
 
@@ -235,6 +239,7 @@ public final class ToolManagerImpl implements ToolManager {
             TrackedTool tool =
                     new TrackedTool(serviceId, name, bundle, kind, service, Map.copyOf(properties), contract, error);
             tools.put(serviceId, tool);
+            byServiceId.put(serviceId, tool);
             if (error != null) {
                 tool.state = ToolState.REJECTED;
                 tool.reason = "invalid contract: " + error;
@@ -253,6 +258,7 @@ public final class ToolManagerImpl implements ToolManager {
     void untrack(long serviceId) {
         synchronized (this) {
             TrackedTool tool = tools.remove(serviceId);
+            byServiceId.remove(serviceId);
             if (tool == null) {
                 return;
             }
@@ -436,10 +442,7 @@ public final class ToolManagerImpl implements ToolManager {
 
     @Override
     public void fault(long serviceId, String what) {
-        TrackedTool tool;
-        synchronized (this) {
-            tool = tools.get(serviceId);
-        }
+        TrackedTool tool = byServiceId.get(serviceId); // no lock: the loop thread calls this
         if (tool != null) {
             tool.faults.incrementAndGet();
             tool.recentFaults.incrementAndGet();
@@ -482,7 +485,10 @@ public final class ToolManagerImpl implements ToolManager {
             lastSampleNanos = now;
             for (TrackedTool t : tools.values()) {
                 double[] use = t.sample(seconds);
-                long recent = t.recentFaults.getAndSet(0);
+                // faults over the last two intervals, so a burst split by a sample still counts whole
+                long current = t.recentFaults.getAndSet(0);
+                long recent = current + t.previousFaults;
+                t.previousFaults = current;
                 ToolExecutor ex = t.executor;
                 t.usage = new ToolUsage(
                         use[0],
@@ -505,7 +511,9 @@ public final class ToolManagerImpl implements ToolManager {
     private boolean enforce(TrackedTool t, double cpu, double bytesPerSecond, long recentFaults) {
         ToolAllocation c = t.contract;
         if (recentFaults >= settings.faultLimit()) {
-            quarantine(t, recentFaults + " faults in " + settings.sampleMillis() + " ms (last: " + t.lastFault + ")");
+            quarantine(
+                    t,
+                    recentFaults + " faults within " + 2 * settings.sampleMillis() + " ms (last: " + t.lastFault + ")");
             return true;
         }
         double heapBytesPerSecond = c.heapMb() * 1024.0 * 1024.0;

@@ -34,6 +34,7 @@ final class TrackedTool {
     final AtomicLong faults = new AtomicLong();
     final AtomicLong recentFaults = new AtomicLong();
     volatile String lastFault = "";
+    long previousFaults;
 
     // accounting between samples
     private final Map<Long, long[]> lastByThread = new HashMap<>();
