@@ -18,6 +18,12 @@ public interface ToolManager {
     void quarantine(String name, String reason);
 
     /**
+     * Quarantines the tool registered as the service with this {@code service.id}, e.g. because it blocked
+     * its caller; does nothing for a service the manager does not track.
+     */
+    void quarantine(long serviceId, String reason);
+
+    /**
      * Releases a quarantined or stopped tool, subject to admission.
      *
      * @throws IllegalArgumentException if no tool has that name

@@ -59,19 +59,19 @@ final class FilterChain {
         return pre.length + transform.length + post.length;
     }
 
-    void pre(Frame frame, double[] scratch) {
-        run(pre, frame, scratch);
+    void pre(Frame frame, double[] scratch, Fence fence, PairRuntime pair) {
+        run(pre, frame, scratch, fence, pair);
     }
 
-    void transform(Frame frame, double[] scratch) {
-        run(transform, frame, scratch);
+    void transform(Frame frame, double[] scratch, Fence fence, PairRuntime pair) {
+        run(transform, frame, scratch, fence, pair);
     }
 
-    void post(Frame frame, double[] scratch) {
-        run(post, frame, scratch);
+    void post(Frame frame, double[] scratch, Fence fence, PairRuntime pair) {
+        run(post, frame, scratch, fence, pair);
     }
 
-    private static void run(FilterSlot[] slots, Frame frame, double[] saved) {
+    private static void run(FilterSlot[] slots, Frame frame, double[] saved, Fence fence, PairRuntime pair) {
         for (FilterSlot slot : slots) {
             double[] e = frame.error;
             double[] a = frame.adjustment;
@@ -84,11 +84,13 @@ final class FilterChain {
             boolean timed = slot.suspect || (frame.cycle & (SAMPLE - 1)) == 0;
             long start = timed ? System.nanoTime() : 0;
             FilterSlot.Fault fault = null;
+            fence.enter(slot.filter, slot.serviceId, pair);
             try {
                 slot.filter.process(frame);
             } catch (RuntimeException | LinkageError | AssertionError | StackOverflowError t) {
                 fault = FilterSlot.Fault.THREW;
             }
+            fence.exit();
             if (fault == null && timed) {
                 slot.calls.incrementAndGet();
                 if (System.nanoTime() - start > slot.budgetNanos) {

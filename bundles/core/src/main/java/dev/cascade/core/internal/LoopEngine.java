@@ -65,18 +65,79 @@ public final class LoopEngine implements ControlLoop {
     private volatile ConfigurationAdmin configurationAdmin;
     private volatile ToolManager toolManager;
     private AutoCloseable toolSubscription;
-    private final LoopThread loop;
+    private volatile LoopThread loop;
+    private int generation;
+    /** Services that hung a loop thread: never called again by this engine (until re-registered). */
+    private final java.util.Set<Long> fenced = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    private final java.util.concurrent.ScheduledExecutorService watchdog;
+
+    /** A loop thread inside one sweep for longer than this is stuck in a tool and replaced. */
+    static final long STUCK_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
 
     @Activate
     public LoopEngine() {
-        loop = new LoopThread(this);
+        loop = new LoopThread(this, generation);
         loop.start();
+        watchdog = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "cascade-loop-watchdog");
+            t.setDaemon(true);
+            return t;
+        });
+        watchdog.scheduleWithFixedDelay(this::watch, 20, 20, TimeUnit.MILLISECONDS);
     }
 
     @Deactivate
     void deactivate() throws InterruptedException {
+        watchdog.shutdownNow();
         loop.stop();
     }
+
+    /**
+     * The watchdog: a call into a tool that never returns cannot be preempted in the JVM, so when the loop
+     * thread has been inside one sweep for {@link #STUCK_NANOS} in a tool's call, the tool is fenced off
+     * (and reported to the tool manager), the pair it was called for gets fresh frames, the stuck thread is
+     * abandoned (interrupted; should it ever return it unwinds without touching anything) and a fresh loop
+     * thread takes over.
+     */
+    void watch() {
+        LoopThread current = loop;
+        Fence fence = current.fence;
+        long start = fence.sweepStart();
+        Object tool = fence.calling();
+        if (start == 0 || tool == null || System.nanoTime() - start < STUCK_NANOS) {
+            return;
+        }
+        long serviceId = fence.callingServiceId();
+        PairRuntime pair = fence.callingPair();
+        long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        synchronized (this) {
+            if (loop != current || fence.calling() != tool) {
+                return; // it returned meanwhile
+            }
+            current.abandon();
+            fenced.add(serviceId);
+            if (pair != null) {
+                pair.freshFrames();
+            }
+            String reason = "blocked the loop thread for " + millis + " ms ("
+                    + tool.getClass().getName() + ")";
+            LOG.error("Tool service {} {}; fenced off, and the loop continues on a fresh thread", serviceId, reason);
+            ToolManager manager = toolManager;
+            if (manager != null) {
+                manager.quarantine(serviceId, reason);
+            }
+            LoopThread fresh = new LoopThread(this, ++generation);
+            fresh.lateness = current.lateness;
+            loop = fresh;
+            fresh.start();
+            stuckThreads++;
+            rebuild();
+        }
+    }
+
+    /** How many loop threads the watchdog has abandoned. */
+    volatile long stuckThreads;
 
     Plan plan() {
         return plan;
@@ -156,6 +217,7 @@ public final class LoopEngine implements ControlLoop {
     }
 
     synchronized void removeDomain(DomainAdapter adapter, Map<String, Object> properties) {
+        fenced.remove((Long) properties.get(Constants.SERVICE_ID));
         if (domainsByService.remove((Long) properties.get(Constants.SERVICE_ID)) != null) {
             rebuild();
         }
@@ -193,6 +255,7 @@ public final class LoopEngine implements ControlLoop {
     }
 
     synchronized void removeFilter(Filter filter, Map<String, Object> properties) {
+        fenced.remove((Long) properties.get(Constants.SERVICE_ID));
         if (filters.remove((Long) properties.get(Constants.SERVICE_ID)) != null) {
             rebuild();
         }
@@ -271,6 +334,9 @@ public final class LoopEngine implements ControlLoop {
     }
 
     private boolean permitted(long serviceId) {
+        if (fenced.contains(serviceId)) {
+            return false;
+        }
         ToolManager manager = toolManager;
         return manager == null || manager.permits(serviceId);
     }
@@ -347,7 +413,9 @@ public final class LoopEngine implements ControlLoop {
                     cascade,
                     chain,
                     s.weight() / weightByParent.get(s.parent()),
-                    waitingFor);
+                    waitingFor,
+                    parent == null ? 0 : parent.serviceId(),
+                    child == null ? 0 : child.serviceId());
         }
         runtimes.keySet().retainAll(configured.keySet());
         plan = new Plan(entries, collector);

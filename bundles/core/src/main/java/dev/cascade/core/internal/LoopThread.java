@@ -19,6 +19,7 @@ final class LoopThread implements Runnable {
     private static final long MAX_PARK = TimeUnit.MILLISECONDS.toNanos(100);
 
     private final LoopEngine engine;
+    final Fence fence = new Fence();
     private final Thread thread;
     private volatile boolean running = true;
 
@@ -31,9 +32,9 @@ final class LoopThread implements Runnable {
      */
     volatile LongConsumer lateness;
 
-    LoopThread(LoopEngine engine) {
+    LoopThread(LoopEngine engine, int generation) {
         this.engine = engine;
-        this.thread = new Thread(this, "cascade-loop");
+        this.thread = new Thread(this, generation == 0 ? "cascade-loop" : "cascade-loop-" + generation);
         this.thread.setDaemon(true);
     }
 
@@ -52,14 +53,36 @@ final class LoopThread implements Runnable {
         thread.join(TimeUnit.SECONDS.toMillis(5));
     }
 
+    /** Gives up this thread for good: it stops at its next return from a tool, or when it next wakes. */
+    void abandon() {
+        fence.abandoned = true;
+        running = false;
+        thread.interrupt();
+    }
+
+    String name() {
+        return thread.getName();
+    }
+
     @Override
     public void run() {
+        try {
+            loop();
+        } catch (Fence.Abandoned abandoned) {
+            LOG.warn(
+                    "Loop thread {} returned from a tool after the watchdog had replaced it; it ends here",
+                    thread.getName());
+        }
+    }
+
+    private void loop() {
         while (running) {
             Plan plan = engine.plan();
             long now = System.nanoTime();
             long wall = System.currentTimeMillis();
             long next = now + MAX_PARK;
             LongConsumer latenessSink = lateness;
+            fence.sweepStarted(now);
             for (Plan.Entry entry : plan.entries()) {
                 PairRuntime pair = entry.runtime();
                 if (!entry.ready()) {
@@ -83,7 +106,7 @@ final class LoopThread implements Runnable {
                     }
                     pair.due += period;
                     try {
-                        pair.cycle(entry, now, wall, plan.collector());
+                        pair.cycle(entry, now, wall, plan.collector(), fence);
                     } catch (RuntimeException e) {
                         // a bug of ours must not stop the other pairs
                         faults++;
@@ -100,6 +123,7 @@ final class LoopThread implements Runnable {
                     next = pair.due;
                 }
             }
+            fence.sweepEnded();
             sweeps++;
             long wait = next - System.nanoTime();
             if (wait > 0) {

@@ -26,9 +26,10 @@ final class PairRuntime {
     final String pid;
     private PairSettings settings;
     private Frame frame;
-    private final Reading parentReading = new Reading();
-    private final Reading childReading = new Reading();
-    private final double[] scratch = new double[6];
+    // Replaced by freshFrames() when the watchdog abandons a thread stuck in a tool that holds them.
+    private Reading parentReading = new Reading();
+    private Reading childReading = new Reading();
+    private double[] scratch = new double[6];
     private final double[] previousError = new double[3];
     /** Sum of the increments applied since the pair started: the output the clamps bound. */
     private final double[] output = new double[3];
@@ -113,6 +114,18 @@ final class PairRuntime {
         bumpless = true;
     }
 
+    /**
+     * Gives the pair new frames: the abandoned thread and the tool it is stuck in keep the old ones, so
+     * whatever they write later lands nowhere. Called by the watchdog while no live thread runs the pair.
+     */
+    void freshFrames() {
+        frame = new Frame(settings.id(), settings.axisMask());
+        parentReading = new Reading();
+        childReading = new Reading();
+        scratch = new double[6];
+        bumpless = true;
+    }
+
     /** Marks the pair as waiting for a domain; the loop does not run it. */
     void waiting(String why) {
         if (state != PairState.WAITING || !reason.equals(why)) {
@@ -130,7 +143,7 @@ final class PairRuntime {
      * @param nowNanos the scheduler's clock
      * @param nowMillis wall-clock time, for timestamps and staleness
      */
-    void cycle(Plan.Entry entry, long nowNanos, long nowMillis, MeasurementCollector collector) {
+    void cycle(Plan.Entry entry, long nowNanos, long nowMillis, MeasurementCollector collector, Fence fence) {
         if (entry.settings() != settings) {
             adopt(entry.settings());
         }
@@ -148,7 +161,7 @@ final class PairRuntime {
         f.dt = dt;
 
         // measure
-        boolean good = read(entry.parent(), parentReading, nowMillis);
+        boolean good = read(entry.parent(), entry.parentService(), parentReading, nowMillis, fence);
         double[] y = parentReading.state;
         f.timestamp = parentReading.timestamp;
         f.quality = parentReading.quality;
@@ -168,7 +181,7 @@ final class PairRuntime {
         }
         int[] saturation = childReading.saturation;
         if (entry.child() != null) {
-            read(entry.child(), childReading, nowMillis);
+            read(entry.child(), entry.childService(), childReading, nowMillis, fence);
         } else {
             childReading.reset(nowMillis);
         }
@@ -186,7 +199,7 @@ final class PairRuntime {
             for (int j = 0; j < 3; j++) {
                 e[j] = (mask & (1 << j)) == 0 ? 0 : (s.setpoint()[j] + shift[j] - y[j]) * share;
             }
-            chain.pre(f, scratch);
+            chain.pre(f, scratch, fence, this);
 
             // decoupling PI in velocity form through T, weighted by confidence
             Tensor tensor = this.tensor;
@@ -213,8 +226,8 @@ final class PairRuntime {
                 }
                 publish(PairState.RUNNING, "");
             }
-            chain.transform(f, scratch);
-            chain.post(f, scratch);
+            chain.transform(f, scratch, fence, this);
+            chain.post(f, scratch, fence, this);
             previousError[0] = e[0];
             previousError[1] = e[1];
             previousError[2] = e[2];
@@ -223,7 +236,7 @@ final class PairRuntime {
         }
 
         safety(s, a, dt, mask, !good && s.stalePolicy() == PairSettings.StalePolicy.ZERO);
-        apply(entry, a);
+        apply(entry, a, fence);
         CYCLES.setRelease(this, cycles + 1);
         if (collector != null) {
             try {
@@ -235,16 +248,17 @@ final class PairRuntime {
         }
     }
 
-    private boolean read(DomainAdapter adapter, Reading reading, long nowMillis) {
+    private boolean read(DomainAdapter adapter, long serviceId, Reading reading, long nowMillis, Fence fence) {
         reading.reset(nowMillis);
+        fence.enter(adapter, serviceId, this);
         try {
             adapter.read(reading);
-            return reading.quality != Quality.BAD;
         } catch (RuntimeException e) {
             adapterFaults++;
             reading.quality = Quality.BAD;
-            return false;
         }
+        fence.exit();
+        return reading.quality != Quality.BAD;
     }
 
     /** The increment the stale policy asks for. */
@@ -290,7 +304,7 @@ final class PairRuntime {
         }
     }
 
-    private void apply(Plan.Entry entry, double[] a) {
+    private void apply(Plan.Entry entry, double[] a, Fence fence) {
         PairRuntime[] below = entry.cascade();
         if (below.length > 0) {
             // the child is the parent of other pairs: shift their setpoints instead of its actuators
@@ -301,11 +315,13 @@ final class PairRuntime {
             }
             return;
         }
+        fence.enter(entry.child(), entry.childService(), this);
         try {
             entry.child().apply(a[0], a[1], a[2]);
         } catch (RuntimeException e) {
             adapterFaults++;
         }
+        fence.exit();
     }
 
     private void recordError(double[] e) {

@@ -24,6 +24,8 @@ record Plan(Entry[] entries, MeasurementCollector collector) {
      * @param chain the filters that target the pair
      * @param share this pair's share of the parent's error
      * @param waitingFor empty when the pair can run, else what it waits for
+     * @param parentService the parent adapter's {@code service.id} (for the watchdog and the tool manager)
+     * @param childService the child adapter's {@code service.id}, or 0
      */
     record Entry(
             PairRuntime runtime,
@@ -33,7 +35,9 @@ record Plan(Entry[] entries, MeasurementCollector collector) {
             PairRuntime[] cascade,
             FilterChain chain,
             double share,
-            String waitingFor) {
+            String waitingFor,
+            long parentService,
+            long childService) {
 
         boolean ready() {
             return waitingFor.isEmpty();

@@ -132,6 +132,8 @@ class LoopEngineTest {
 
             public void quarantine(String name, String reason) {}
 
+            public void quarantine(long serviceId, String reason) {}
+
             public void release(String name) {}
 
             public void stop(String name) {}
@@ -167,6 +169,49 @@ class LoopEngineTest {
         long cycles = status("a").cycles();
         await("the loop goes on", () -> status("a").cycles() > cycles + 20);
         assertTrue(calls[0] <= seen + 1, "a quarantined filter is not called: " + seen + " -> " + calls[0]);
+    }
+
+    @Test
+    void aFilterThatNeverReturnsIsFencedOffAndTheLoopGoesOnOnAFreshThread() throws Exception {
+        TestPlant p1 = new TestPlant(1, 0, 0, 0, 1, 0, 0, 0, 1);
+        TestPlant p2 = new TestPlant(1, 0, 0, 0, 1, 0, 0, 0, 1);
+        domain("h1", p1.parent);
+        domain("u1", p1.child);
+        domain("h2", p2.parent);
+        domain("u2", p2.child);
+        engine.put("pid-a", Configs.settings("id", "a", "parent", "h1", "child", "u1", "rate", "100"));
+        engine.put("pid-b", Configs.settings("id", "b", "parent", "h2", "child", "u2", "rate", "100"));
+        await("both run", () -> status("a").cycles() > 5 && status("b").cycles() > 5);
+
+        java.util.concurrent.CountDownLatch never = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicInteger writesAfterRelease = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicBoolean released = new java.util.concurrent.atomic.AtomicBoolean();
+        engine.addFilter(
+                frame -> {
+                    if (!frame.pair().equals("a")) {
+                        return;
+                    }
+                    try {
+                        never.await(); // blocks the loop thread: an interrupt is how it is let go
+                    } catch (InterruptedException e) {
+                        released.set(true);
+                    }
+                    frame.error(0, 1e9); // a late write into the abandoned frame
+                    writesAfterRelease.incrementAndGet();
+                },
+                Map.of(Filter.STAGE, "pre", Filter.PAIRS, "a", "service.id", 77L));
+
+        await("the watchdog replaced the loop thread", () -> engine.stuckThreads == 1);
+        await("the abandoned thread was interrupted and returned", released::get);
+        long a0 = status("a").cycles();
+        long b0 = status("b").cycles();
+        await(
+                "both pairs go on without the hung filter",
+                () -> status("a").cycles() > a0 + 20 && status("b").cycles() > b0 + 20);
+        assertEquals(1, writesAfterRelease.get(), "the filter was never called again");
+        assertTrue(
+                Math.abs(status("a").error().x()) < 1e6,
+                "its late write reached nothing: " + status("a").error());
     }
 
     @Test

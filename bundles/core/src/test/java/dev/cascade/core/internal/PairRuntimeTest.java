@@ -23,6 +23,7 @@ class PairRuntimeTest {
 
     private final TestPlant plant = new TestPlant(IDENTITY);
     private final List<FilterSlot> filters = new ArrayList<>();
+    private final Fence fence = new Fence();
     private PairRuntime pair;
     private PairSettings settings;
     private long now = 1_000_000_000L;
@@ -38,8 +39,8 @@ class PairRuntimeTest {
     private double[] cycle() {
         double[] before = plant.u.clone();
         Plan.Entry entry =
-                new Plan.Entry(pair, settings, plant.parent, plant.child, new PairRuntime[0], chain(), 1, "");
-        pair.cycle(entry, now, wall, null);
+                new Plan.Entry(pair, settings, plant.parent, plant.child, new PairRuntime[0], chain(), 1, "", 1, 2);
+        pair.cycle(entry, now, wall, null, fence);
         now += PERIOD;
         wall += 100;
         plant.step(0.1);
@@ -72,8 +73,8 @@ class PairRuntimeTest {
         pair = new PairRuntime("pid", settings);
         for (int k = 0; k < 300; k++) {
             Plan.Entry entry = new Plan.Entry(
-                    pair, settings, coupled.parent, coupled.child, new PairRuntime[0], FilterChain.EMPTY, 1, "");
-            pair.cycle(entry, now, wall, null);
+                    pair, settings, coupled.parent, coupled.child, new PairRuntime[0], FilterChain.EMPTY, 1, "", 1, 2);
+            pair.cycle(entry, now, wall, null, fence);
             now += PERIOD;
             wall += 100;
             coupled.step(0.1);

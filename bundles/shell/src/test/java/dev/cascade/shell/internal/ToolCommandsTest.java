@@ -42,6 +42,11 @@ class ToolCommandsTest {
         }
 
         @Override
+        public void quarantine(long serviceId, String reason) {
+            calls.add("quarantine #" + serviceId);
+        }
+
+        @Override
         public void release(String name) {
             calls.add("release " + name);
             state = ToolState.ACTIVE;

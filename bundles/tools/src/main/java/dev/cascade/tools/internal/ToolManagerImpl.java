@@ -394,6 +394,18 @@ public final class ToolManagerImpl implements ToolManager {
     }
 
     @Override
+    public void quarantine(long serviceId, String reason) {
+        synchronized (this) {
+            TrackedTool tool = tools.get(serviceId);
+            if (tool == null || tool.state == ToolState.QUARANTINED) {
+                return;
+            }
+            quarantine(tool, reason);
+        }
+        changed();
+    }
+
+    @Override
     public void release(String name) {
         synchronized (this) {
             TrackedTool tool = find(name);
