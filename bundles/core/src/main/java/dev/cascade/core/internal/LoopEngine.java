@@ -130,9 +130,9 @@ public final class LoopEngine implements ControlLoop {
             LoopThread fresh = new LoopThread(this, ++generation);
             fresh.lateness = current.lateness;
             loop = fresh;
+            rebuild(); // the fenced tool leaves the plan before the fresh thread runs it
             fresh.start();
             stuckThreads++;
-            rebuild();
         }
     }
 

@@ -77,11 +77,17 @@ public final class ToolManagerImpl implements ToolManager {
 
         @AttributeDefinition(
                 name = "Fault limit",
-                description = "Faults within two sampling intervals that quarantine a tool.")
+                description = "Faults within the fault window that quarantine a tool.")
         int faultLimit() default 5;
+
+        @AttributeDefinition(
+                name = "Fault window",
+                description = "Milliseconds over which faults are counted (a whole number of sampling intervals).")
+        long faultWindowMillis() default 5000;
     }
 
-    private record Settings(Capacity capacity, long sampleMillis, int strikes, int faultLimit) {}
+    private record Settings(
+            Capacity capacity, long sampleMillis, int strikes, int faultLimit, int faultWindowSamples) {}
 
     private final Settings settings;
     private final Map<Long, TrackedTool> tools = new TreeMap<>();
@@ -123,8 +129,16 @@ public final class ToolManagerImpl implements ToolManager {
         if (c.faultLimit() < 1) {
             throw invalid("faultLimit", "" + c.faultLimit(), "a whole number >= 1");
         }
+        if (c.faultWindowMillis() < c.sampleMillis() || c.faultWindowMillis() > 3_600_000) {
+            throw invalid("faultWindowMillis", "" + c.faultWindowMillis(), "sampleMillis to 3600000 milliseconds");
+        }
+        int windowSamples = (int) Math.max(1, c.faultWindowMillis() / c.sampleMillis());
         return new Settings(
-                new Capacity(c.cpu(), c.heapMb(), c.threads()), c.sampleMillis(), c.strikes(), c.faultLimit());
+                new Capacity(c.cpu(), c.heapMb(), c.threads()),
+                c.sampleMillis(),
+                c.strikes(),
+                c.faultLimit(),
+                windowSamples);
     }
 
     private static IllegalArgumentException invalid(String field, String value, String allowed) {
@@ -412,7 +426,7 @@ public final class ToolManagerImpl implements ToolManager {
             if (tool.state != ToolState.QUARANTINED) {
                 throw new IllegalStateException("tool " + name + " is " + tool.state + ", not quarantined");
             }
-            tool.recentFaults.set(0);
+            tool.clearFaults();
             tool.allocated = false;
             admit(tool);
         }
@@ -497,10 +511,7 @@ public final class ToolManagerImpl implements ToolManager {
             lastSampleNanos = now;
             for (TrackedTool t : tools.values()) {
                 double[] use = t.sample(seconds);
-                // faults over the last two intervals, so a burst split by a sample still counts whole
-                long current = t.recentFaults.getAndSet(0);
-                long recent = current + t.previousFaults;
-                t.previousFaults = current;
+                long recent = t.faultsWithin(t.recentFaults.getAndSet(0), settings.faultWindowSamples());
                 ToolExecutor ex = t.executor;
                 t.usage = new ToolUsage(
                         use[0],
@@ -525,7 +536,8 @@ public final class ToolManagerImpl implements ToolManager {
         if (recentFaults >= settings.faultLimit()) {
             quarantine(
                     t,
-                    recentFaults + " faults within " + 2 * settings.sampleMillis() + " ms (last: " + t.lastFault + ")");
+                    recentFaults + " faults within " + settings.faultWindowSamples() * settings.sampleMillis()
+                            + " ms (last: " + t.lastFault + ")");
             return true;
         }
         double heapBytesPerSecond = c.heapMb() * 1024.0 * 1024.0;

@@ -34,7 +34,8 @@ final class TrackedTool {
     final AtomicLong faults = new AtomicLong();
     final AtomicLong recentFaults = new AtomicLong();
     volatile String lastFault = "";
-    long previousFaults;
+    private long[] faultHistory = new long[0];
+    private int faultNext;
 
     // accounting between samples
     private final Map<Long, long[]> lastByThread = new HashMap<>();
@@ -56,6 +57,27 @@ final class TrackedTool {
         this.properties = properties;
         this.contract = contract;
         this.contractError = contractError;
+    }
+
+    /** Records this interval's faults and returns the sum over the last {@code samples} intervals. */
+    long faultsWithin(long current, int samples) {
+        if (faultHistory.length != samples) {
+            faultHistory = new long[samples];
+            faultNext = 0;
+        }
+        faultHistory[faultNext] = current;
+        faultNext = (faultNext + 1) % samples;
+        long sum = 0;
+        for (long f : faultHistory) {
+            sum += f;
+        }
+        return sum;
+    }
+
+    /** Forgets the fault history (on release). */
+    void clearFaults() {
+        java.util.Arrays.fill(faultHistory, 0);
+        recentFaults.set(0);
     }
 
     boolean permitted() {

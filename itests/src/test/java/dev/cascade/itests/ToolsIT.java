@@ -1,0 +1,236 @@
+package dev.cascade.itests;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+import static org.ops4j.pax.exam.CoreOptions.systemProperty;
+
+import dev.cascade.api.control.ControlLoop;
+import dev.cascade.api.control.Filter;
+import dev.cascade.api.control.PairState;
+import dev.cascade.api.control.PairStatus;
+import dev.cascade.api.tools.Tool;
+import dev.cascade.api.tools.ToolContext;
+import dev.cascade.api.tools.ToolInfo;
+import dev.cascade.api.tools.ToolManager;
+import dev.cascade.api.tools.ToolResources;
+import dev.cascade.api.tools.ToolState;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Hashtable;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.jar.Attributes;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
+import javax.inject.Inject;
+import org.junit.After;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.Configuration;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
+
+/**
+ * Market tools in the real distribution: a tool dropped into deploy/ is admitted and running quickly and
+ * leaves when deleted; broken jars disturb nothing; misbehaving tools (kept here, not shipped) are
+ * quarantined within a second while the demo loop goes on.
+ */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public class ToolsIT {
+
+    private static final Duration DEADLINE = Duration.ofSeconds(30);
+    private static final String DEADBAND = "dev.cascade.examples.deadband.DeadbandFilter";
+
+    @Inject
+    private BundleContext context;
+
+    @Inject
+    private ToolManager tools;
+
+    @Inject
+    private ControlLoop loop;
+
+    private final List<ServiceRegistration<?>> registrations = new ArrayList<>();
+
+    @Configuration
+    public Option[] config() throws Exception {
+        return Distribution.options(
+                systemProperty("cascade.example.deadband").value(System.getProperty("cascade.example.deadband")));
+    }
+
+    @After
+    public void cleanUp() {
+        registrations.forEach(ServiceRegistration::unregister);
+    }
+
+    private Optional<ToolInfo> tool(String name) {
+        return tools.tools().stream().filter(t -> t.name().equals(name)).findFirst();
+    }
+
+    private PairStatus demo() {
+        return loop.pair("hall1").orElseThrow(() -> new AssertionError("the demo pair hall1 is missing"));
+    }
+
+    private void demoKeepsRunning() throws Exception {
+        long before = demo().cycles();
+        Conditions.await(
+                "the demo pair keeps cycling",
+                DEADLINE,
+                this::demo,
+                s -> s.cycles() > before + 10 && s.state() != PairState.STOPPED);
+    }
+
+    @Test
+    public void aToolDroppedIntoDeployIsAdmittedQuicklyAndLeavesWhenDeleted() throws Exception {
+        Path deploy = Paths.get(System.getProperty("karaf.base"), "deploy");
+        Path jar = Paths.get(System.getProperty("cascade.example.deadband"));
+        List<Long> deployMillis = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            Path staged = Files.createTempFile(deploy.getParent(), "deadband", ".tmp");
+            Files.copy(jar, staged, StandardCopyOption.REPLACE_EXISTING);
+            Path target = deploy.resolve("deadband.jar");
+            long start = System.nanoTime();
+            Files.move(staged, target, StandardCopyOption.ATOMIC_MOVE);
+            Conditions.await(
+                    "the dead-band filter is admitted",
+                    DEADLINE,
+                    () -> tool(DEADBAND),
+                    t -> t.isPresent() && t.get().state() == ToolState.ACTIVE);
+            deployMillis.add((System.nanoTime() - start) / 1_000_000);
+            Files.delete(target);
+            Conditions.await(
+                    "the dead-band filter left", DEADLINE, () -> tool(DEADBAND).isEmpty(), gone -> gone);
+        }
+        Collections.sort(deployMillis);
+        long p95 = deployMillis.get(9); // 10 samples: the 95th percentile is the largest but... all of them
+        System.out.println("deploy-to-admitted ms, sorted: " + deployMillis);
+        assertTrue("deploy to admitted at p95 within 500 ms: " + deployMillis, deployMillis.get(8) <= 500);
+        assertTrue("no single deploy took over 2 s: " + deployMillis, p95 <= 2000);
+        demoKeepsRunning();
+    }
+
+    @Test
+    public void brokenJarsInDeployDisturbNothing() throws Exception {
+        Path deploy = Paths.get(System.getProperty("karaf.base"), "deploy");
+        Path notABundle = deploy.resolve("not-a-bundle.jar");
+        Files.writeString(notABundle, "this is not a zip", StandardCharsets.UTF_8);
+        Path unresolvable = deploy.resolve("unresolvable.jar");
+        Manifest manifest = new Manifest();
+        Attributes main = manifest.getMainAttributes();
+        main.put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        main.putValue("Bundle-ManifestVersion", "2");
+        main.putValue("Bundle-SymbolicName", "dev.cascade.itest.unresolvable");
+        main.putValue("Import-Package", "no.such.package");
+        try (OutputStream out = Files.newOutputStream(unresolvable);
+                JarOutputStream j = new JarOutputStream(out, manifest)) {
+            j.flush();
+        }
+        try {
+            demoKeepsRunning();
+            assertEquals(PairState.RUNNING, demo().state());
+        } finally {
+            Files.deleteIfExists(notABundle);
+            Files.deleteIfExists(unresolvable);
+        }
+    }
+
+    @Test
+    public void misbehavingToolsAreQuarantinedWithinASecondAndTheLoopGoesOn() throws Exception {
+        long start = System.nanoTime();
+        register(
+                Filter.class,
+                frame -> {
+                    throw new IllegalStateException("a tool that throws on every call");
+                },
+                "itest.throwing",
+                Filter.STAGE,
+                "post",
+                Filter.PAIRS,
+                "hall1");
+        register(Tool.class, new Spinner(), "itest.spinning", ToolResources.THREADS, 1, ToolResources.CPU, 0.05);
+        register(Tool.class, new Allocator(), "itest.allocating", ToolResources.THREADS, 1, ToolResources.HEAP_MB, 1);
+        CountDownLatch never = new CountDownLatch(1);
+        register(
+                Filter.class,
+                frame -> {
+                    try {
+                        never.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                },
+                "itest.blocking",
+                Filter.STAGE,
+                "pre",
+                Filter.PAIRS,
+                "hall1");
+
+        for (String name : List.of("itest.throwing", "itest.spinning", "itest.allocating", "itest.blocking")) {
+            ToolInfo q = Conditions.await(
+                            name + " quarantined",
+                            DEADLINE,
+                            () -> tool(name),
+                            t -> t.isPresent() && t.get().state() == ToolState.QUARANTINED)
+                    .get();
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            System.out.println(name + " quarantined after " + millis + " ms: " + q.reason());
+            assertTrue(name + " quarantined within 1 s of misbehaving, took " + millis + " ms", millis <= 1500);
+        }
+        demoKeepsRunning();
+        assertEquals(PairState.RUNNING, demo().state());
+    }
+
+    private <T> void register(Class<T> type, T service, String name, Object... properties) {
+        Hashtable<String, Object> p = new Hashtable<>();
+        p.put("component.name", name);
+        for (int i = 0; i < properties.length; i += 2) {
+            p.put((String) properties[i], properties[i + 1]);
+        }
+        registrations.add(context.registerService(type, service, p));
+    }
+
+    /** Spins a core on its executor until interrupted. */
+    static final class Spinner implements Tool {
+        @Override
+        public void start(ToolContext context) {
+            context.executor().execute(() -> {
+                while (!Thread.currentThread().isInterrupted()) {
+                    Math.sqrt(System.nanoTime());
+                }
+            });
+        }
+
+        @Override
+        public void stop() {}
+    }
+
+    /** Allocates as fast as it can until interrupted. */
+    static final class Allocator implements Tool {
+        @Override
+        public void start(ToolContext context) {
+            context.executor().execute(() -> {
+                byte[][] keep = new byte[64][];
+                int i = 0;
+                while (!Thread.currentThread().isInterrupted()) {
+                    keep[i++ & 63] = new byte[64 * 1024];
+                }
+            });
+        }
+
+        @Override
+        public void stop() {}
+    }
+}
