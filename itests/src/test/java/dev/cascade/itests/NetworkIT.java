@@ -104,10 +104,7 @@ public class NetworkIT {
                 "nl-a runs on a learned tensor and converges",
                 Duration.ofSeconds(120),
                 () -> loop.pair("nl-a").orElse(null),
-                s -> s != null
-                        && s.state() == PairState.RUNNING
-                        && s.tensorVersion() > 0
-                        && s.rmsError() < 0.1);
+                s -> s != null && s.state() == PairState.RUNNING && s.tensorVersion() > 0 && s.rmsError() < 0.1);
         assertTrue(learned.confidence() >= 0.2);
         assertTrue(cache.retrieve("nl-a").isPresent());
         NetworkMetrics m = network.metrics();
@@ -127,7 +124,8 @@ public class NetworkIT {
                 Duration.ofSeconds(60),
                 network::metrics,
                 n -> n.state() == TransportState.OFFLINE && n.spoolDepth() >= 2);
-        long duplicatesBefore = network.optimizer().map(OptimizerMetrics::duplicates).orElse(0L);
+        long duplicatesBefore =
+                network.optimizer().map(OptimizerMetrics::duplicates).orElse(0L);
 
         Hashtable<String, Object> running = new Hashtable<>();
         running.put("estimator", "rls");
