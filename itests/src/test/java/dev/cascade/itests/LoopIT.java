@@ -154,9 +154,36 @@ public class LoopIT {
     public void removingOnePairLeavesTheOthersRunningAtTheirRates() throws Exception {
         plant("it-h1", "it-u1", 0.5, COUPLED);
         plant("it-h2", "it-u2", 0.5, COUPLED);
-        pair("fast", "id", "it-fast", "parent", "it-h1", "child", "it-u1", "setpoint", "1, 0, 0", "rate", "200");
-        org.osgi.service.cm.Configuration slow =
-                pair("slow", "id", "it-slow", "parent", "it-h2", "child", "it-u2", "setpoint", "0, 1, 0", "rate", "20");
+        // a pair with no initial tensor would learn first (and hold); these run on the identity
+        String identity = "1, 0, 0, 0, 1, 0, 0, 0, 1";
+        pair(
+                "fast",
+                "id",
+                "it-fast",
+                "parent",
+                "it-h1",
+                "child",
+                "it-u1",
+                "setpoint",
+                "1, 0, 0",
+                "rate",
+                "200",
+                "initialTensor",
+                identity);
+        org.osgi.service.cm.Configuration slow = pair(
+                "slow",
+                "id",
+                "it-slow",
+                "parent",
+                "it-h2",
+                "child",
+                "it-u2",
+                "setpoint",
+                "0, 1, 0",
+                "rate",
+                "20",
+                "initialTensor",
+                identity);
         Conditions.await("both run", DEADLINE, () -> status("it-slow"), s -> s != null && s.cycles() > 10);
 
         slow.delete();

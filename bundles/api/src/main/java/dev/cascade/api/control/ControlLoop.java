@@ -1,5 +1,6 @@
 package dev.cascade.api.control;
 
+import dev.cascade.api.estimation.EstimatorSettings;
 import dev.cascade.api.tensor.Vector3;
 import java.util.List;
 import java.util.Optional;
@@ -24,4 +25,11 @@ public interface ControlLoop {
      * @throws IllegalArgumentException if no such pair exists or a component is not finite
      */
     void setpoint(String id, Vector3 setpoint);
+
+    /**
+     * @return how the pair with that id is to be estimated (dead time, forgetting factor, cycle time),
+     *     if such a pair is configured on this node
+     * @since 1.0.0
+     */
+    Optional<EstimatorSettings> estimatorSettings(String id);
 }

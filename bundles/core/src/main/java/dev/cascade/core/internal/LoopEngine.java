@@ -7,6 +7,9 @@ import dev.cascade.api.control.MeasurementCollector;
 import dev.cascade.api.control.PairState;
 import dev.cascade.api.control.PairStatus;
 import dev.cascade.api.domain.DomainAdapter;
+import dev.cascade.api.estimation.EstimatorSettings;
+import dev.cascade.api.network.CachedTensor;
+import dev.cascade.api.network.TensorCache;
 import dev.cascade.api.tensor.Vector3;
 import dev.cascade.api.tools.ToolManager;
 import dev.cascade.api.tools.ToolResources;
@@ -74,6 +77,9 @@ public final class LoopEngine implements ControlLoop {
 
     /** A loop thread inside one sweep for longer than this is stuck in a tool and replaced. */
     static final long STUCK_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
+    // guarded by this
+    private TensorCache cache;
+    private AutoCloseable cacheSubscription;
 
     @Activate
     public LoopEngine() {
@@ -90,6 +96,9 @@ public final class LoopEngine implements ControlLoop {
     @Deactivate
     void deactivate() throws InterruptedException {
         watchdog.shutdownNow();
+        synchronized (this) {
+            closeCacheSubscription();
+        }
         loop.stop();
     }
 
@@ -341,6 +350,75 @@ public final class LoopEngine implements ControlLoop {
         return manager == null || manager.permits(serviceId);
     }
 
+    // ---- the tensor cache: estimated tensors swap in as they arrive
+
+    @Reference(
+            cardinality = ReferenceCardinality.OPTIONAL,
+            policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    synchronized void setCache(TensorCache cache) {
+        closeCacheSubscription();
+        this.cache = cache;
+        cacheSubscription = cache.subscribe(this::tensorChanged);
+        for (CachedTensor cached : cache.all()) {
+            tensorChanged(cached);
+        }
+    }
+
+    synchronized void unsetCache(TensorCache cache) {
+        if (this.cache == cache) {
+            closeCacheSubscription();
+            this.cache = null;
+        }
+    }
+
+    private void closeCacheSubscription() {
+        if (cacheSubscription != null) {
+            try {
+                cacheSubscription.close();
+            } catch (Exception e) {
+                LOG.warn("Could not unsubscribe from the tensor cache: {}", e.toString());
+            }
+            cacheSubscription = null;
+        }
+    }
+
+    /** Called by the cache (on its thread) with every accepted tensor. */
+    void tensorChanged(CachedTensor cached) {
+        for (Plan.Entry e : plan.entries()) {
+            if (e.settings().id().equals(cached.pair())) {
+                offer(e.runtime(), e.settings(), cached, System.currentTimeMillis());
+            }
+        }
+    }
+
+    /**
+     * Swaps the pair's tensor for the cached one when that is newer, unless it would replace a tensor
+     * the pair can act on by one it cannot (below its confidence floor). The swap is bumpless: the law is
+     * in velocity form, so a new tensor changes the next increment, never the output.
+     */
+    static void offer(PairRuntime runtime, PairSettings settings, CachedTensor cached, long nowMillis) {
+        PairRuntime.Tensor current = runtime.tensor;
+        if (cached.update().version() <= current.version()) {
+            return;
+        }
+        double floor = settings.confidenceFloor();
+        if (cached.confidenceAt(nowMillis) < floor && current.confidenceAt(nowMillis) >= floor) {
+            return;
+        }
+        runtime.tensor = new PairRuntime.Tensor(
+                cached.update().tensor().toRowMajor(),
+                cached.update().version(),
+                cached.update().confidence(),
+                new double[] {
+                    cached.update().timeConstants().x(),
+                    cached.update().timeConstants().y(),
+                    cached.update().timeConstants().z()
+                },
+                cached.stored(),
+                cached.halfLifeMillis());
+    }
+
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     void setConfigurationAdmin(ConfigurationAdmin admin) {
         this.configurationAdmin = admin;
@@ -376,7 +454,14 @@ public final class LoopEngine implements ControlLoop {
         for (Map.Entry<String, PairSettings> p : pairs) {
             PairSettings s = p.getValue();
             weightByParent.merge(s.parent(), s.weight(), Double::sum);
-            PairRuntime runtime = runtimes.computeIfAbsent(p.getKey(), pid -> new PairRuntime(pid, s));
+            PairRuntime runtime = runtimes.computeIfAbsent(p.getKey(), pid -> {
+                PairRuntime created = new PairRuntime(pid, s);
+                // a new (or restarted) pair resumes from its last good tensor
+                if (cache != null) {
+                    cache.retrieve(s.id()).ifPresent(c -> offer(created, s, c, System.currentTimeMillis()));
+                }
+                return created;
+            });
             byParent.computeIfAbsent(s.parent(), k -> new ArrayList<>()).add(runtime);
         }
         Map<String, Plan.Entry> previous = new HashMap<>();
@@ -486,6 +571,16 @@ public final class LoopEngine implements ControlLoop {
         }
     }
 
+    @Override
+    public Optional<EstimatorSettings> estimatorSettings(String id) {
+        for (Plan.Entry e : plan.entries()) {
+            if (e.settings().id().equals(id)) {
+                return Optional.of(e.settings().estimatorSettings());
+            }
+        }
+        return Optional.empty();
+    }
+
     private static PairStatus status(Plan.Entry e) {
         PairRuntime r = e.runtime();
         long cycles = r.cycles(); // acquire: the status fields below are at least this fresh
@@ -500,7 +595,7 @@ public final class LoopEngine implements ControlLoop {
                 e.ready() ? r.reason : "waiting for " + e.waitingFor(),
                 new Vector3(sp[0] + r.shift[0], sp[1] + r.shift[1], sp[2] + r.shift[2]),
                 new Vector3(r.lastErrorX, r.lastErrorY, r.lastErrorZ),
-                t.confidence(),
+                t.confidenceAt(System.currentTimeMillis()),
                 t.version(),
                 cycles,
                 r.missedDeadlines,

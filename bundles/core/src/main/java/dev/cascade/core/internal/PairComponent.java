@@ -85,8 +85,9 @@ public final class PairComponent {
 
         @AttributeDefinition(
                 name = "Initial tensor",
-                description = "T until an estimated one arrives: 9 numbers, row by row.")
-        String initialTensor() default "1, 0, 0, 0, 1, 0, 0, 0, 1";
+                description = "T until an estimated one arrives: 9 numbers, row by row. Empty: the pair learns"
+                        + " from scratch (it holds, probing by probeAmplitude, until an estimate is confident).")
+        String initialTensor() default "";
 
         @AttributeDefinition(name = "Initial confidence", description = "Confidence of the initial tensor, 0 to 1.")
         double initialConfidence() default 1;
@@ -121,6 +122,25 @@ public final class PairComponent {
                     @Option(label = "return to neutral at once", value = "zero")
                 })
         String stalePolicy() default "hold";
+
+        @AttributeDefinition(
+                name = "Dead time",
+                description = "Cycles between an adjustment and the first cycle in which the parent feels it, for"
+                        + " the estimator (0 to 1000).")
+        int deadTime() default 0;
+
+        @AttributeDefinition(
+                name = "Forgetting factor",
+                description = "How much of the past each excited cycle keeps in the estimate, in (0, 1]; 0.995"
+                        + " remembers about the last 200 excited cycles.")
+        double forgetting() default 0.995;
+
+        @AttributeDefinition(
+                name = "Probe amplitude",
+                description = "While the tensor's confidence is below the floor, the pair moves the child's output"
+                        + " by up to this much per axis (x, y, z) in a pseudo-random binary pattern, so the"
+                        + " estimator can learn. Empty: no probing (a pair without a tensor then only holds).")
+        String probeAmplitude() default "";
     }
 
     private final LoopEngine loop;

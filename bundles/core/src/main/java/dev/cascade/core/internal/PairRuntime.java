@@ -14,8 +14,39 @@ import java.lang.invoke.VarHandle;
  */
 final class PairRuntime {
 
-    /** The tensor in use: replaced as a whole, never mutated. */
-    record Tensor(double[] t, long version, double confidence) {}
+    /**
+     * The tensor in use: replaced as a whole, never mutated.
+     *
+     * @param t the tensor, row-major
+     * @param version 0 for the configured initial tensor
+     * @param confidence at {@code stampMillis}
+     * @param timeConstants identified per parent axis, seconds, NaN where unknown (for kp 'auto')
+     * @param stampMillis when {@code confidence} held
+     * @param halfLifeMillis confidence halves with every half-life of age; 0: it does not decay
+     */
+    record Tensor(
+            double[] t,
+            long version,
+            double confidence,
+            double[] timeConstants,
+            long stampMillis,
+            long halfLifeMillis) {
+
+        private static final double[] UNKNOWN = {Double.NaN, Double.NaN, Double.NaN};
+
+        /** A tensor whose confidence does not decay and that brings no time constants. */
+        Tensor(double[] t, long version, double confidence) {
+            this(t, version, confidence, UNKNOWN, 0, 0);
+        }
+
+        /** @return the confidence at {@code nowMillis}: allocation-free, for the loop */
+        double confidenceAt(long nowMillis) {
+            if (halfLifeMillis == 0) {
+                return confidence;
+            }
+            return confidence * Math.pow(0.5, Math.max(0, nowMillis - stampMillis) / (double) halfLifeMillis);
+        }
+    }
 
     private static final String[] STALE_REASON = {
         "stale or bad parent data: holding",
@@ -38,6 +69,12 @@ final class PairRuntime {
 
     private final double[] kp = new double[3];
     private double ki;
+    /** The tensor {@link #kp} was derived from (its identified time constants). */
+    private Tensor gainsFrom;
+    /** Probe level per axis, -1, 0 or +1 times the probe amplitude, while the pair learns. */
+    private final int[] probe = new int[3];
+
+    private long probeRandom;
     private FilterChain chain = FilterChain.EMPTY;
     private boolean bumpless = true;
     private long lastCycleNanos;
@@ -85,6 +122,8 @@ final class PairRuntime {
     PairRuntime(String pid, PairSettings settings) {
         this.pid = pid;
         this.tensor = new Tensor(settings.initialTensor().clone(), 0, settings.initialConfidence());
+        // seeded by the pair id, so a run is reproducible and pairs probe independently
+        this.probeRandom = settings.id().hashCode() * 0x9E3779B97F4A7C15L | 1;
         adopt(settings);
     }
 
@@ -99,10 +138,7 @@ final class PairRuntime {
         }
         settings = s;
         frame = new Frame(s.id(), s.axisMask());
-        for (int j = 0; j < 3; j++) {
-            double tau = s.timeConstants()[j];
-            kp[j] = Double.isNaN(s.kp()) ? (Double.isNaN(tau) ? 0 : tau / s.closedLoopSeconds()) : s.kp();
-        }
+        gains(tensor);
         ki = Double.isNaN(s.ki()) ? 1 / s.closedLoopSeconds() : s.ki();
         int size = (int) Math.min(10_000, Math.max(1, Math.round(s.rateHz() * 10)));
         if (window == null || window.length != size) {
@@ -124,6 +160,47 @@ final class PairRuntime {
         childReading = new Reading();
         scratch = new double[6];
         bumpless = true;
+    }
+
+    /**
+     * kp per axis: as configured, or 'auto': the time constant over the closed-loop time constant, the
+     * identified one when the tensor brings it, else the configured one, else 0.
+     */
+    private void gains(Tensor from) {
+        PairSettings s = settings;
+        for (int j = 0; j < 3; j++) {
+            double identified = from.timeConstants()[j];
+            double tau = identified > 0 && Double.isFinite(identified) ? identified : s.timeConstants()[j];
+            kp[j] = Double.isNaN(s.kp()) ? (Double.isNaN(tau) ? 0 : tau / s.closedLoopSeconds()) : s.kp();
+        }
+        gainsFrom = from;
+    }
+
+    /**
+     * The probe: while the pair learns, each axis with an amplitude holds +A or -A and flips at random,
+     * on average every half closed-loop time constant, so the estimator sees the plant respond. The output
+     * never leaves [-A, +A] around where probing began; it writes the increment into {@code a}.
+     */
+    private void probe(PairSettings s, double[] a, double dt) {
+        double flip = dt / (0.5 * s.closedLoopSeconds());
+        for (int j = 0; j < 3; j++) {
+            double amplitude = s.probeAmplitude()[j];
+            a[j] = 0;
+            if (amplitude == 0) {
+                continue;
+            }
+            // xorshift64: allocation-free pseudo-random numbers
+            long x = probeRandom;
+            x ^= x << 13;
+            x ^= x >>> 7;
+            x ^= x << 17;
+            probeRandom = x;
+            double u = (x >>> 11) * 0x1.0p-53;
+            int level = probe[j];
+            int next = level == 0 ? (u < 0.5 ? 1 : -1) : (u < flip ? -level : level);
+            a[j] = (next - level) * amplitude;
+            probe[j] = next;
+        }
     }
 
     /** Marks the pair as waiting for a domain; the loop does not run it. */
@@ -203,13 +280,21 @@ final class PairRuntime {
 
             // decoupling PI in velocity form through T, weighted by confidence
             Tensor tensor = this.tensor;
-            double c = tensor.confidence();
+            if (tensor != gainsFrom) {
+                gains(tensor);
+            }
+            double c = tensor.confidenceAt(nowMillis);
             f.confidence = c;
             if (c < s.confidenceFloor()) {
-                a[0] = 0;
-                a[1] = 0;
-                a[2] = 0;
-                publish(PairState.HOLDING, "confidence below floor");
+                if (s.probeAmplitude()[0] + s.probeAmplitude()[1] + s.probeAmplitude()[2] > 0) {
+                    probe(s, a, dt);
+                    publish(PairState.HOLDING, "confidence below floor: probing to learn");
+                } else {
+                    a[0] = 0;
+                    a[1] = 0;
+                    a[2] = 0;
+                    publish(PairState.HOLDING, "confidence below floor");
+                }
             } else {
                 double v0 = (bumpless ? 0 : kp[0] * (e[0] - previousError[0])) + ki * dt * e[0];
                 double v1 = (bumpless ? 0 : kp[1] * (e[1] - previousError[1])) + ki * dt * e[1];

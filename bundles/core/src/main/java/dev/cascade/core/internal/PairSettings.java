@@ -1,5 +1,6 @@
 package dev.cascade.core.internal;
 
+import dev.cascade.api.estimation.EstimatorSettings;
 import java.util.Arrays;
 import java.util.regex.Pattern;
 
@@ -18,7 +19,8 @@ import java.util.regex.Pattern;
  * @param closedLoopSeconds target closed-loop time constant for automatic gains
  * @param weight this pair's share of the parent's error among the pairs of the same parent
  * @param confidenceFloor below this confidence the pair holds its output
- * @param initialTensor the tensor T used until an estimated one arrives, row-major
+ * @param initialTensor the tensor T used until an estimated one arrives, row-major; all zeros with
+ *     confidence 0 when none is configured (the pair learns from scratch)
  * @param initialConfidence the confidence given to the initial tensor
  * @param timeConstants the plant's time constant per axis in seconds, NaN where not known
  * @param outputMin lower bound of the accumulated output per axis (relative to the start)
@@ -26,6 +28,9 @@ import java.util.regex.Pattern;
  * @param maxRate largest change of the output per axis, in units per second
  * @param staleTimeoutMillis a parent reading older than this is stale
  * @param stalePolicy what the pair does on stale or bad parent data
+ * @param deadTime the estimator's dead time, in cycles
+ * @param forgetting the estimator's forgetting factor, in (0, 1]
+ * @param probeAmplitude per axis, the excitation added while confidence is below the floor (0: none)
  */
 record PairSettings(
         String id,
@@ -46,7 +51,10 @@ record PairSettings(
         double[] outputMax,
         double[] maxRate,
         long staleTimeoutMillis,
-        StalePolicy stalePolicy) {
+        StalePolicy stalePolicy,
+        int deadTime,
+        double forgetting,
+        double[] probeAmplitude) {
 
     static final String PID = "dev.cascade.pair";
 
@@ -60,6 +68,11 @@ record PairSettings(
         RAMP,
         /** Return the accumulated output to neutral in one step. */
         ZERO
+    }
+
+    /** @return what the estimator needs to know about this pair */
+    EstimatorSettings estimatorSettings() {
+        return new EstimatorSettings(deadTime, forgetting, 1.0 / rateHz);
     }
 
     /** @return the cycle period in nanoseconds */
@@ -87,8 +100,11 @@ record PairSettings(
         double closedLoop = positive(id, "closedLoopSeconds", c.closedLoopSeconds());
         double weight = positive(id, "weight", c.weight());
         double floor = range(id, "confidenceFloor", c.confidenceFloor(), 0, 1, "a number from 0 to 1");
-        double[] tensor = numbers(id, "initialTensor", c.initialTensor(), 9);
-        double confidence = range(id, "initialConfidence", c.initialConfidence(), 0, 1, "a number from 0 to 1");
+        // no initial tensor: the pair starts with nothing to act on and learns (see probeAmplitude)
+        boolean learn = c.initialTensor().isBlank();
+        double[] tensor = learn ? new double[9] : numbers(id, "initialTensor", c.initialTensor(), 9);
+        double confidence =
+                learn ? 0 : range(id, "initialConfidence", c.initialConfidence(), 0, 1, "a number from 0 to 1");
         double[] tau = c.timeConstants().isBlank()
                 ? new double[] {Double.NaN, Double.NaN, Double.NaN}
                 : vector(id, "timeConstants", c.timeConstants(), false);
@@ -128,6 +144,23 @@ record PairSettings(
         } catch (IllegalArgumentException e) {
             throw invalid(id, "stalePolicy", c.stalePolicy(), "one of hold, ramp, zero");
         }
+        if (c.deadTime() < 0 || c.deadTime() > EstimatorSettings.MAX_DEAD_TIME) {
+            throw invalid(
+                    id,
+                    "deadTime",
+                    "" + c.deadTime(),
+                    "a whole number of cycles from 0 to " + EstimatorSettings.MAX_DEAD_TIME);
+        }
+        if (!(c.forgetting() > 0 && c.forgetting() <= 1)) {
+            throw invalid(id, "forgetting", "" + c.forgetting(), "a number in (0, 1], e.g. 0.995");
+        }
+        double[] probe =
+                c.probeAmplitude().isBlank() ? new double[3] : vector(id, "probeAmplitude", c.probeAmplitude(), false);
+        for (double p : probe) {
+            if (p < 0) {
+                throw invalid(id, "probeAmplitude", c.probeAmplitude(), "three numbers >= 0 (output units)");
+            }
+        }
         return new PairSettings(
                 id,
                 parent,
@@ -147,7 +180,10 @@ record PairSettings(
                 max,
                 maxRate,
                 c.staleTimeoutMillis(),
-                policy);
+                policy,
+                c.deadTime(),
+                c.forgetting(),
+                probe);
     }
 
     private static String requireId(String field, String value) {

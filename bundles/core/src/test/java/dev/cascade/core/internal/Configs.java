@@ -4,7 +4,10 @@ import java.lang.reflect.Proxy;
 import java.util.HashMap;
 import java.util.Map;
 
-/** Pair configurations for tests: the metatype defaults, with the given attributes overridden. */
+/**
+ * Pair configurations for tests: the metatype defaults (with the identity as initial tensor), with the given
+ * attributes overridden.
+ */
 final class Configs {
 
     private Configs() {}
@@ -15,6 +18,8 @@ final class Configs {
         values.put("parent", "hall");
         values.put("child", "unit");
         values.put("setpoint", "1, 2, 3");
+        // these tests run the law on a known tensor; learning from scratch is tested on its own
+        values.put("initialTensor", "1, 0, 0, 0, 1, 0, 0, 0, 1");
         for (int i = 0; i < keyValues.length; i += 2) {
             values.put(keyValues[i], keyValues[i + 1]);
         }
@@ -31,6 +36,9 @@ final class Configs {
                     String s = v.toString();
                     if (type == double.class) {
                         return Double.parseDouble(s);
+                    }
+                    if (type == int.class) {
+                        return Integer.parseInt(s);
                     }
                     if (type == long.class) {
                         return Long.parseLong(s);

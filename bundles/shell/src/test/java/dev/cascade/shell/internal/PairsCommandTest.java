@@ -58,6 +58,11 @@ class PairsCommandTest {
             }
 
             @Override
+            public Optional<dev.cascade.api.estimation.EstimatorSettings> estimatorSettings(String id) {
+                return Optional.empty();
+            }
+
+            @Override
             public void setpoint(String id, Vector3 setpoint) {}
         };
         command.json = json;
