@@ -93,12 +93,20 @@ final class LoopFixture {
                 PairSettings.StalePolicy.HOLD);
     }
 
+    /**
+     * The benchmarks' filter budget, 1 s instead of the default 100 µs: on a shared machine the OS now and
+     * then preempts the loop thread inside a timed no-op call; at 100 µs that counts as an overrun and the
+     * filter turns suspect (timed on every call from then on), which is the fault path, not the cycle's
+     * cost. The timing harness keeps the default.
+     */
+    static final long BUDGET_NANOS = 1_000_000_000L;
+
     /** {@code count} no-op filter slots spread over the stages: pre, transform, post, pre, ... */
     static List<FilterSlot> filters(int count) {
         List<FilterSlot> slots = new ArrayList<>();
         FilterStage[] stages = {FilterStage.PRE, FilterStage.TRANSFORM, FilterStage.POST};
         for (int i = 0; i < count; i++) {
-            slots.add(new FilterSlot(NO_OPS[i], "no-op-" + i, stages[i % 3], 0, i + 1, PairTarget.ALL, 100_000));
+            slots.add(new FilterSlot(NO_OPS[i], "no-op-" + i, stages[i % 3], 0, i + 1, PairTarget.ALL, BUDGET_NANOS));
         }
         return slots;
     }

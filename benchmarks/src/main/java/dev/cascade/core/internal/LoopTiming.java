@@ -5,6 +5,7 @@ package dev.cascade.core.internal;
 import dev.cascade.api.control.Filter;
 import dev.cascade.api.control.PairStatus;
 import dev.cascade.api.domain.DomainAdapter;
+import dev.cascade.api.tools.ToolResources;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -24,7 +25,7 @@ import org.HdrHistogram.Histogram;
  *
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar dev.cascade.core.internal.LoopTiming \
- *     [seconds=60] [pairs=1000] [rate=1000] [filters=3] [warmup=10]
+ *     [seconds=60] [pairs=1000] [rate=1000] [filters=3] [warmup=10] [budgetMicros=100]
  * </pre>
  */
 public final class LoopTiming {
@@ -32,8 +33,19 @@ public final class LoopTiming {
     private LoopTiming() {}
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> options =
-                new HashMap<>(Map.of("seconds", "60", "pairs", "1000", "rate", "1000", "filters", "3", "warmup", "10"));
+        Map<String, String> options = new HashMap<>(Map.of(
+                "seconds",
+                "60",
+                "pairs",
+                "1000",
+                "rate",
+                "1000",
+                "filters",
+                "3",
+                "warmup",
+                "10",
+                "budgetMicros",
+                "100"));
         for (String arg : args) {
             String[] kv = arg.split("=", 2);
             if (kv.length != 2 || !options.containsKey(kv[0])) {
@@ -47,6 +59,7 @@ public final class LoopTiming {
         double rate = Double.parseDouble(options.get("rate"));
         int filters = Integer.parseInt(options.get("filters"));
         int warmup = Integer.parseInt(options.get("warmup"));
+        long budgetMicros = Long.parseLong(options.get("budgetMicros"));
         long period = Math.round(1e9 / rate);
 
         LoopEngine engine = new LoopEngine();
@@ -56,7 +69,15 @@ public final class LoopTiming {
             for (int i = 0; i < filters; i++) {
                 engine.addFilter(
                         LoopFixture.NO_OPS[i],
-                        Map.of("service.id", serviceId++, Filter.STAGE, stages[i % 3], "component.name", "no-op-" + i));
+                        Map.of(
+                                "service.id",
+                                serviceId++,
+                                Filter.STAGE,
+                                stages[i % 3],
+                                "component.name",
+                                "no-op-" + i,
+                                ToolResources.MAX_CALL_MICROS,
+                                budgetMicros));
             }
             for (int i = 0; i < pairs; i++) {
                 String id = String.format("p%06d", i);
@@ -71,8 +92,8 @@ public final class LoopTiming {
                 engine.put("pid-" + id, LoopFixture.settings(id, id + "-parent", id + "-child", rate));
             }
             System.out.printf(
-                    "%d pairs at %.0f Hz with %d no-op filters; warm-up %d s, then %d s measured%n",
-                    pairs, rate, filters, warmup, seconds);
+                    "%d pairs at %.0f Hz with %d no-op filters (budget %d us); warm-up %d s, then %d s measured%n",
+                    pairs, rate, filters, budgetMicros, warmup, seconds);
             System.out.printf(
                     "JVM %s, %d cores, GC %s, load average before: %s%n",
                     System.getProperty("java.vm.version"),

@@ -3,6 +3,7 @@ package dev.cascade.core.internal;
 // In the core's private package on purpose: see LoopFixture.
 
 import dev.cascade.tensor.internal.Mat3;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -12,6 +13,7 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
 
 /**
  * The cost of one pair-cycle ({@link PairRuntime#cycle}: measure, error, filters, PI law through T,
@@ -40,12 +42,31 @@ public class PairCycleBenchmark {
         long now;
         long wall;
 
+        List<FilterSlot> slots;
+
         @Setup
         public void setup() {
-            entry = LoopFixture.entry("p", RATE, LoopFixture.filters(filters));
+            slots = LoopFixture.filters(filters);
+            entry = LoopFixture.entry("p", RATE, slots);
             runtime = entry.runtime();
             now = System.nanoTime();
             wall = System.currentTimeMillis();
+        }
+
+        @TearDown
+        public void tearDown() {
+            reportFaults(slots);
+        }
+    }
+
+    /** Reports filter faults: a no-op filter preempted while timed counts as an overrun and turns suspect. */
+    static void reportFaults(List<FilterSlot> slots) {
+        for (FilterSlot slot : slots) {
+            if (slot.faults.get() > 0) {
+                System.out.printf(
+                        "%n%s: %d faults (last %s), suspect %s, %d calls timed%n",
+                        slot.name, slot.faults.get(), slot.lastFault, slot.suspect, slot.calls.get());
+            }
         }
     }
 
@@ -53,14 +74,21 @@ public class PairCycleBenchmark {
     @State(Scope.Thread)
     public static class ThousandPairs {
         Plan.Entry[] entries;
+        List<FilterSlot> slots;
         long now;
         long wall;
 
         @Setup
         public void setup() {
-            entries = LoopFixture.entries(1000, RATE, LoopFixture.filters(3));
+            slots = LoopFixture.filters(3);
+            entries = LoopFixture.entries(1000, RATE, slots);
             now = System.nanoTime();
             wall = System.currentTimeMillis();
+        }
+
+        @TearDown
+        public void tearDown() {
+            reportFaults(slots);
         }
     }
 

@@ -37,6 +37,9 @@ final class PairRuntime {
 
     private final double[] kp = new double[3];
     private double ki;
+    /** {@code 1 / rate} in seconds, kept from the settings so that the cycle does not divide. */
+    private double period;
+
     private FilterChain chain = FilterChain.EMPTY;
     private boolean bumpless = true;
     private long lastCycleNanos;
@@ -103,6 +106,7 @@ final class PairRuntime {
             kp[j] = Double.isNaN(s.kp()) ? (Double.isNaN(tau) ? 0 : tau / s.closedLoopSeconds()) : s.kp();
         }
         ki = Double.isNaN(s.ki()) ? 1 / s.closedLoopSeconds() : s.ki();
+        period = 1.0 / s.rateHz();
         int size = (int) Math.min(10_000, Math.max(1, Math.round(s.rateHz() * 10)));
         if (window == null || window.length != size) {
             window = new double[size];
@@ -141,7 +145,7 @@ final class PairRuntime {
         PairSettings s = settings;
         Frame f = frame;
         int mask = s.axisMask();
-        double period = 1.0 / s.rateHz();
+        double period = this.period;
         double dt = lastCycleNanos == 0 ? period : Math.min(2 * period, (nowNanos - lastCycleNanos) * 1e-9);
         lastCycleNanos = nowNanos;
         f.cycle = cycles;
