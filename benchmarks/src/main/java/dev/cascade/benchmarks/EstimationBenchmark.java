@@ -4,6 +4,8 @@ import dev.cascade.api.control.Measurement;
 import dev.cascade.api.domain.Quality;
 import dev.cascade.api.estimation.EstimatorSettings;
 import dev.cascade.api.tensor.Vector3;
+import dev.cascade.tensor.internal.BatchFit;
+import dev.cascade.tensor.internal.NormalFit;
 import dev.cascade.tensor.internal.PairEstimator;
 import dev.cascade.tensor.internal.Rls;
 import dev.cascade.tensor.internal.Tuning;
@@ -22,7 +24,9 @@ import org.openjdk.jmh.annotations.State;
 
 /**
  * Estimation: one RLS update of a pair's full model (7 regressors, 3 outputs, one covariance), and a
- * 1000-measurement batch folded by the estimator against Commons Math OLS over the same rows.
+ * 1000-measurement batch: folded by the estimator (gated RLS per row), fitted in information form
+ * ({@link NormalFit}: normal equations and one Cholesky solve), and by Commons Math over the same rows
+ * (OLS per output as the issue names it, and the QR reference {@link BatchFit}).
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -40,6 +44,9 @@ public class EstimationBenchmark {
 
     private final EstimatorSettings settings = new EstimatorSettings(0, 0.99, 1);
     private final PairEstimator estimator = new PairEstimator(Tuning.DEFAULTS, 0);
+    private final NormalFit normal = new NormalFit();
+    private final double[] row = new double[Rls.N];
+    private final double[] out = new double[3];
     private List<Measurement> batch;
     /** The same batch as regression rows: state and setting as regressors (OLS adds the constant). */
     private double[][] x;
@@ -113,6 +120,39 @@ public class EstimationBenchmark {
         estimator.reset(0);
         estimator.fold(batch, settings, List.of());
         return estimator.covarianceTrace();
+    }
+
+    /** The re-fit path: rows built from the measurements, normal equations, one Cholesky solve. */
+    @Benchmark
+    public double normalBatchTensor() {
+        normal.fit(batch, settings, List.of());
+        return normal.parameter(0, 0);
+    }
+
+    /** The same solve from the very rows (x, y) the Commons Math OLS gets: no row building. */
+    @Benchmark
+    public double normalRowsTensor() {
+        double[][] x = this.x;
+        double[][] y = this.y;
+        double[] row = this.row;
+        double[] out = this.out;
+        normal.reset();
+        row[6] = 1;
+        for (int c = 0; c < BATCH; c++) {
+            System.arraycopy(x[c], 0, row, 0, 6);
+            out[0] = y[0][c];
+            out[1] = y[1][c];
+            out[2] = y[2][c];
+            normal.add(row, out);
+        }
+        normal.solve();
+        return normal.parameter(0, 0);
+    }
+
+    /** The Commons Math reference of the tensor engine: QR of the 7-column design, 3 right-hand sides. */
+    @Benchmark
+    public BatchFit qrBatchCommonsMath() {
+        return BatchFit.of(batch, settings, List.of());
     }
 
     @Benchmark

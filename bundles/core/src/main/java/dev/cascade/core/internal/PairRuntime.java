@@ -75,6 +75,9 @@ final class PairRuntime {
     private final int[] probe = new int[3];
 
     private long probeRandom;
+    /** {@code 1 / rate} in seconds, kept from the settings so that the cycle does not divide. */
+    private double period;
+
     private FilterChain chain = FilterChain.EMPTY;
     private boolean bumpless = true;
     private long lastCycleNanos;
@@ -140,6 +143,7 @@ final class PairRuntime {
         frame = new Frame(s.id(), s.axisMask());
         gains(tensor);
         ki = Double.isNaN(s.ki()) ? 1 / s.closedLoopSeconds() : s.ki();
+        period = 1.0 / s.rateHz();
         int size = (int) Math.min(10_000, Math.max(1, Math.round(s.rateHz() * 10)));
         if (window == null || window.length != size) {
             window = new double[size];
@@ -231,7 +235,7 @@ final class PairRuntime {
         PairSettings s = settings;
         Frame f = frame;
         int mask = s.axisMask();
-        double period = 1.0 / s.rateHz();
+        double period = this.period;
         double dt = lastCycleNanos == 0 ? period : Math.min(2 * period, (nowNanos - lastCycleNanos) * 1e-9);
         lastCycleNanos = nowNanos;
         f.cycle = cycles;

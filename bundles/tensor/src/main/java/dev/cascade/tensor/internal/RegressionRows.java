@@ -44,6 +44,17 @@ final class RegressionRows {
         this.settings = new double[capacity * 3];
     }
 
+    /** Forgets everything, as a new instance would: for a fresh fit without allocating. */
+    void clear() {
+        breakChain();
+        Arrays.fill(setting, 0);
+        Arrays.fill(lastY, 0);
+        Arrays.fill(lastSibling, 0);
+        haveLastTime = false;
+        lastTime = 0;
+        laggedStep = 0;
+    }
+
     /** Forgets the setting history and the last parent state (not the running setting). */
     void breakChain() {
         count = 0;
