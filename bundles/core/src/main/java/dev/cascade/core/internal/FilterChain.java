@@ -95,6 +95,8 @@ final class FilterChain {
                 slot.calls.incrementAndGet();
                 if (System.nanoTime() - start > slot.budgetNanos) {
                     fault = FilterSlot.Fault.OVERRAN;
+                } else {
+                    slot.inBudget();
                 }
             }
             if (fault == null && !(Double.isFinite(e[0] + e[1] + e[2] + a[0] + a[1] + a[2]))) {

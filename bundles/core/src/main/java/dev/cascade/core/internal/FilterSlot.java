@@ -41,6 +41,13 @@ final class FilterSlot {
     volatile Fault lastFault;
     /** While suspect, every call is timed (otherwise one cycle in {@link FilterChain#SAMPLE}). */
     volatile boolean suspect;
+    /** Timed calls within budget after which a suspect filter is timed one cycle in 16 again. */
+    static final int CLEAN_CALLS_TO_TRUST = 64;
+
+    // loop thread only
+    private int overrunStreak;
+    private int cleanTimedCalls;
+
     /** Set once by the engine before the slot is published in a plan. */
     Reporter reporter;
 
@@ -61,13 +68,28 @@ final class FilterSlot {
         this.budgetNanos = budgetNanos;
     }
 
+    /**
+     * Counts a bypassed call. Every one is counted here; the tool manager hears of a throw or a non-finite
+     * value at once, but of an overrun only when the next timed call overruns too: a single overrun may be
+     * the OS preempting the loop thread in the middle of an innocent call, a slow filter is slow every time.
+     */
     void fault(Fault fault) {
         faults.incrementAndGet();
         lastFault = fault;
         suspect = true;
+        cleanTimedCalls = 0;
+        boolean confirmed = fault != Fault.OVERRAN || ++overrunStreak >= 2;
         Reporter r = reporter;
-        if (r != null) {
+        if (confirmed && r != null) {
             r.fault(this, fault);
+        }
+    }
+
+    /** A timed call within budget: ends an overrun streak; enough of them end the suspicion. */
+    void inBudget() {
+        overrunStreak = 0;
+        if (suspect && ++cleanTimedCalls >= CLEAN_CALLS_TO_TRUST) {
+            suspect = false;
         }
     }
 }

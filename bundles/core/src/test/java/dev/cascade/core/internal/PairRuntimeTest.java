@@ -273,6 +273,39 @@ class PairRuntimeTest {
     }
 
     @Test
+    void aSingleOverrunIsBypassedButOnlyAStreakIsReportedAndTrustReturns() {
+        configure("setpoint", "1, 1, 1", "kp", "0", "ki", "1");
+        boolean[] slow = {true};
+        filter(
+                frame -> {
+                    if (slow[0]) {
+                        long until = System.nanoTime() + 2_000_000;
+                        while (System.nanoTime() < until) {
+                            Thread.onSpinWait();
+                        }
+                    }
+                },
+                FilterStage.POST,
+                50);
+        List<FilterSlot.Fault> reported = new ArrayList<>();
+        filters.get(0).reporter = (slot, fault) -> reported.add(fault);
+        cycle(); // one overrun, as a preemption would cause
+        slow[0] = false;
+        cycle();
+        assertTrue(reported.isEmpty(), "a lone overrun is not reported: " + reported);
+        assertEquals(1, filters.get(0).faults.get(), "but it was bypassed and counted");
+        slow[0] = true;
+        cycle();
+        cycle(); // two in a row: a slow filter
+        assertEquals(List.of(FilterSlot.Fault.OVERRAN), reported);
+        slow[0] = false;
+        for (int k = 0; k < FilterSlot.CLEAN_CALLS_TO_TRUST; k++) {
+            cycle();
+        }
+        assertTrue(!filters.get(0).suspect, "64 calls within budget restore trust");
+    }
+
+    @Test
     void swappingTensorOrFilterChainCausesNoStep() {
         configure("setpoint", "1, 1, 1", "kp", "2", "ki", "0.5");
         for (int k = 0; k < 5; k++) {
