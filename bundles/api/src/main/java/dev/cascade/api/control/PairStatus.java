@@ -17,7 +17,8 @@ import org.osgi.annotation.versioning.ProviderType;
  * @param tensorVersion version of the tensor in use (0 = the configured initial tensor)
  * @param cycles cycles run
  * @param missedDeadlines cycle slots missed because the loop was late by a whole period or more
- * @param rmsError RMS of the error norm over the last ten seconds of cycles (NaN before the first cycle)
+ * @param rmsError RMS of the error norm over about the last ten seconds (an exponential window with a
+ *     10 s time constant; NaN before the first cycle)
  */
 @ProviderType
 public record PairStatus(

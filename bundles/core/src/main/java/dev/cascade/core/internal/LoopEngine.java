@@ -599,7 +599,7 @@ public final class LoopEngine implements ControlLoop {
                 t.version(),
                 cycles,
                 r.missedDeadlines,
-                r.rms);
+                r.rms());
     }
 
     /** Per-pair counters for diagnostics and tests. */

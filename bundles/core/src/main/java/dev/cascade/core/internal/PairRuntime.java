@@ -81,10 +81,8 @@ final class PairRuntime {
     private FilterChain chain = FilterChain.EMPTY;
     private boolean bumpless = true;
     private long lastCycleNanos;
-    private double[] window;
-    private int windowNext;
-    private int windowFill;
-    private double windowSum;
+    /** Weight of a new squared error in the 10-second exponential mean: 1 - exp(-period / 10 s). */
+    private double rmsAlpha;
 
     volatile Tensor tensor;
 
@@ -98,8 +96,12 @@ final class PairRuntime {
     volatile long adapterFaults;
     volatile long staleCycles;
     volatile long nonFinite;
-    double errorNorm = Double.NaN;
-    double rms = Double.NaN;
+    /** Squared norm of the latest error. */
+    double errorSquared = Double.NaN;
+    /** Exponentially weighted mean of the squared error norm over about 10 s, and its weight so far. */
+    double meanSquared;
+
+    double meanWeight;
     double lastErrorX = Double.NaN;
     double lastErrorY = Double.NaN;
     double lastErrorZ = Double.NaN;
@@ -144,13 +146,7 @@ final class PairRuntime {
         gains(tensor);
         ki = Double.isNaN(s.ki()) ? 1 / s.closedLoopSeconds() : s.ki();
         period = 1.0 / s.rateHz();
-        int size = (int) Math.min(10_000, Math.max(1, Math.round(s.rateHz() * 10)));
-        if (window == null || window.length != size) {
-            window = new double[size];
-            windowNext = 0;
-            windowFill = 0;
-            windowSum = 0;
-        }
+        rmsAlpha = -Math.expm1(-period / RMS_SECONDS);
         bumpless = true;
     }
 
@@ -413,19 +409,17 @@ final class PairRuntime {
         fence.exit();
     }
 
+    /**
+     * Keeps the squared error and its exponentially weighted mean (time constant {@link #RMS_SECONDS});
+     * square roots are left to the readers, so the cycle takes none. The weight corrects the mean's start
+     * from zero, so the first seconds are not biased low.
+     */
     private void recordError(double[] e) {
         double sq = e[0] * e[0] + e[1] * e[1] + e[2] * e[2];
-        double[] w = window;
-        if (windowFill == w.length) {
-            windowSum -= w[windowNext];
-        } else {
-            windowFill++;
-        }
-        w[windowNext] = sq;
-        windowSum += sq;
-        windowNext = windowNext + 1 == w.length ? 0 : windowNext + 1;
-        errorNorm = Math.sqrt(sq);
-        rms = Math.sqrt(Math.max(0, windowSum) / windowFill);
+        double alpha = rmsAlpha;
+        meanSquared += alpha * (sq - meanSquared);
+        meanWeight += alpha * (1 - meanWeight);
+        errorSquared = sq;
         lastErrorX = e[0];
         lastErrorY = e[1];
         lastErrorZ = e[2];
@@ -439,6 +433,14 @@ final class PairRuntime {
         if (!reason.equals(why)) {
             reason = why;
         }
+    }
+
+    /** Time constant of the RMS error, seconds. */
+    static final double RMS_SECONDS = 10;
+
+    /** @return the RMS of the error norm over about the last 10 s (exponential window), NaN before any */
+    double rms() {
+        return meanWeight > 0 ? Math.sqrt(meanSquared / meanWeight) : Double.NaN;
     }
 
     /** @return the accumulated output on {@code axis} */

@@ -81,7 +81,25 @@ class PairRuntimeTest {
         }
         assertArrayEquals(new double[] {1, -2, 0.5}, coupled.y, 1e-3);
         assertEquals(PairState.RUNNING, pair.state);
-        assertTrue(pair.rms < 0.5, "rms over the window " + pair.rms);
+        assertTrue(pair.rms() < 0.5, "rms over the window " + pair.rms());
+    }
+
+    @Test
+    void rmsIsAnExponentialWindowOfTenSecondsWithoutStartBias() {
+        configure("setpoint", "3, 4, 0", "ki", "0", "kp", "0"); // no control: the error stays (3, 4, 0)
+        cycle();
+        assertEquals(5, pair.rms(), 1e-9, "one sample: its own norm, not biased towards 0");
+        for (int k = 0; k < 999; k++) { // 100 s: the start correction has faded
+            cycle();
+        }
+        assertEquals(5, pair.rms(), 1e-9);
+        plant.offset[0] = 3; // the error drops to (0, 4, 0): norm 4
+        plant.y[0] = 3;
+        for (int k = 0; k < 100; k++) { // 10 s = one time constant at 10 Hz
+            cycle();
+        }
+        double expected = Math.sqrt(16 + (25 - 16) * Math.exp(-1));
+        assertEquals(expected, pair.rms(), 0.05, "after one time constant, e^-1 of the old level remains");
     }
 
     @Test
