@@ -58,7 +58,11 @@ public final class ToolsCommand implements Action {
             out.println(Json.array(rows));
             return null;
         }
-        String format = "%-40s %-13s %-11s %13s %15s %7s  %s%n";
+        int width = 4;
+        for (ToolInfo t : all) {
+            width = Math.max(width, t.name().length());
+        }
+        String format = "%-" + width + "s  %-13s %-11s %13s %15s %7s  %s%n";
         out.printf(format, "TOOL", "KIND", "STATE", "CPU use/max", "ALLOC MiB/s", "FAULTS", "REASON");
         for (ToolInfo t : all) {
             ToolUsage u = t.usage();
