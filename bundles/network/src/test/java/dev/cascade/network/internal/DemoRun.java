@@ -136,8 +136,12 @@ final class DemoRun implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
-        network.deactivate();
+    public void close() {
+        try {
+            network.deactivate();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         optimizer.deactivate();
     }
 }
