@@ -68,7 +68,10 @@ public class ToolsIT {
     @Configuration
     public Option[] config() throws Exception {
         return Distribution.options(
-                systemProperty("cascade.example.deadband").value(System.getProperty("cascade.example.deadband")));
+                systemProperty("cascade.example.deadband").value(System.getProperty("cascade.example.deadband")),
+                systemProperty("cascade.examples").value(System.getProperty("cascade.examples")),
+                systemProperty("cascade.examples.version").value(System.getProperty("cascade.examples.version")),
+                systemProperty("cascade.example.generated").value(System.getProperty("cascade.example.generated")));
     }
 
     @After
@@ -120,6 +123,63 @@ public class ToolsIT {
         assertTrue("deploy to admitted at p95 within 500 ms: " + deployMillis, deployMillis.get(8) <= 500);
         assertTrue("no single deploy took over 2 s: " + deployMillis, p95 <= 2000);
         demoKeepsRunning();
+    }
+
+    @Test
+    public void theExamplesAndAToolGeneratedFromTheArchetypeRunWhenDroppedIntoDeploy() throws Exception {
+        Path deploy = Paths.get(System.getProperty("karaf.base"), "deploy");
+        Path examples = Paths.get(System.getProperty("cascade.examples"));
+        String version = System.getProperty("cascade.examples.version");
+        // jar -> the tool (component) it registers
+        List<String[]> tools = List.of(
+                new String[] {
+                    examples.resolve("smoothing/target/smoothing-" + version + ".jar").toString(),
+                    "dev.cascade.examples.smoothing.SmoothingFilter"
+                },
+                new String[] {
+                    examples.resolve("gainschedule/target/gainschedule-" + version + ".jar").toString(),
+                    "dev.cascade.examples.gainschedule.GainScheduleFilter"
+                },
+                new String[] {
+                    examples.resolve("probe/target/probe-" + version + ".jar").toString(),
+                    "dev.cascade.examples.probe.ProbeFilter"
+                },
+                new String[] {
+                    examples.resolve("oscillation/target/oscillation-" + version + ".jar").toString(),
+                    "dev.cascade.examples.oscillation.OscillationTool"
+                },
+                // built by the archetype's IT from a freshly generated project (examples/tool-archetype)
+                new String[] {
+                    System.getProperty("cascade.example.generated"), "com.example.tools.errorlimit.ErrorLimitFilter"
+                });
+        List<Path> deployed = new ArrayList<>();
+        try {
+            for (String[] tool : tools) {
+                Path jar = Paths.get(tool[0]);
+                assertTrue("built before the itests: " + jar, Files.isRegularFile(jar));
+                Path staged = Files.createTempFile(deploy.getParent(), "example", ".tmp");
+                Files.copy(jar, staged, StandardCopyOption.REPLACE_EXISTING);
+                Path target = deploy.resolve(jar.getFileName());
+                Files.move(staged, target, StandardCopyOption.ATOMIC_MOVE);
+                deployed.add(target);
+            }
+            for (String[] tool : tools) {
+                Conditions.await(
+                        tool[1] + " admitted and running",
+                        DEADLINE,
+                        () -> tool(tool[1]),
+                        t -> t.isPresent() && t.get().state() == ToolState.ACTIVE);
+            }
+            demoKeepsRunning();
+            assertEquals(PairState.RUNNING, demo().state());
+        } finally {
+            for (Path jar : deployed) {
+                Files.deleteIfExists(jar);
+            }
+        }
+        for (String[] tool : tools) {
+            Conditions.await(tool[1] + " left", DEADLINE, () -> tool(tool[1]).isEmpty(), gone -> gone);
+        }
     }
 
     @Test
