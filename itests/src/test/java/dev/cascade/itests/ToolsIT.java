@@ -133,11 +133,13 @@ public class ToolsIT {
         // jar -> the tool (component) it registers
         List<String[]> tools = List.of(
                 new String[] {
-                    examples.resolve("smoothing/target/smoothing-" + version + ".jar").toString(),
+                    examples.resolve("smoothing/target/smoothing-" + version + ".jar")
+                            .toString(),
                     "dev.cascade.examples.smoothing.SmoothingFilter"
                 },
                 new String[] {
-                    examples.resolve("gainschedule/target/gainschedule-" + version + ".jar").toString(),
+                    examples.resolve("gainschedule/target/gainschedule-" + version + ".jar")
+                            .toString(),
                     "dev.cascade.examples.gainschedule.GainScheduleFilter"
                 },
                 new String[] {
@@ -145,7 +147,8 @@ public class ToolsIT {
                     "dev.cascade.examples.probe.ProbeFilter"
                 },
                 new String[] {
-                    examples.resolve("oscillation/target/oscillation-" + version + ".jar").toString(),
+                    examples.resolve("oscillation/target/oscillation-" + version + ".jar")
+                            .toString(),
                     "dev.cascade.examples.oscillation.OscillationTool"
                 },
                 // built by the archetype's IT from a freshly generated project (examples/tool-archetype)
