@@ -6,6 +6,7 @@ import static org.ops4j.pax.exam.CoreOptions.systemProperty;
 
 import dev.cascade.api.control.ControlLoop;
 import dev.cascade.api.control.Filter;
+import dev.cascade.api.control.FilterFrame;
 import dev.cascade.api.control.PairState;
 import dev.cascade.api.control.PairStatus;
 import dev.cascade.api.tools.Tool;
@@ -27,7 +28,10 @@ import java.util.Hashtable;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.jar.Attributes;
+import java.util.jar.JarEntry;
+import java.util.jar.JarInputStream;
 import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
 import javax.inject.Inject;
@@ -39,6 +43,7 @@ import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
 
@@ -68,7 +73,10 @@ public class ToolsIT {
     @Configuration
     public Option[] config() throws Exception {
         return Distribution.options(
-                systemProperty("cascade.example.deadband").value(System.getProperty("cascade.example.deadband")));
+                systemProperty("cascade.example.deadband").value(System.getProperty("cascade.example.deadband")),
+                systemProperty("cascade.examples").value(System.getProperty("cascade.examples")),
+                systemProperty("cascade.examples.version").value(System.getProperty("cascade.examples.version")),
+                systemProperty("cascade.example.generated").value(System.getProperty("cascade.example.generated")));
     }
 
     @After
@@ -120,6 +128,188 @@ public class ToolsIT {
         assertTrue("deploy to admitted at p95 within 500 ms: " + deployMillis, deployMillis.get(8) <= 500);
         assertTrue("no single deploy took over 2 s: " + deployMillis, p95 <= 2000);
         demoKeepsRunning();
+    }
+
+    @Test
+    public void theExamplesAndAToolGeneratedFromTheArchetypeRunWhenDroppedIntoDeploy() throws Exception {
+        Path deploy = Paths.get(System.getProperty("karaf.base"), "deploy");
+        Path examples = Paths.get(System.getProperty("cascade.examples"));
+        String version = System.getProperty("cascade.examples.version");
+        // jar -> the tool (component) it registers
+        List<String[]> tools = List.of(
+                new String[] {
+                    examples.resolve("smoothing/target/smoothing-" + version + ".jar")
+                            .toString(),
+                    "dev.cascade.examples.smoothing.SmoothingFilter"
+                },
+                new String[] {
+                    examples.resolve("gainschedule/target/gainschedule-" + version + ".jar")
+                            .toString(),
+                    "dev.cascade.examples.gainschedule.GainScheduleFilter"
+                },
+                new String[] {
+                    examples.resolve("probe/target/probe-" + version + ".jar").toString(),
+                    "dev.cascade.examples.probe.ProbeFilter"
+                },
+                new String[] {
+                    examples.resolve("oscillation/target/oscillation-" + version + ".jar")
+                            .toString(),
+                    "dev.cascade.examples.oscillation.OscillationTool"
+                },
+                // built by the archetype's IT from a freshly generated project (examples/tool-archetype)
+                new String[] {
+                    System.getProperty("cascade.example.generated"), "com.example.tools.errorlimit.ErrorLimitFilter"
+                });
+        List<Path> deployed = new ArrayList<>();
+        try {
+            for (String[] tool : tools) {
+                Path jar = Paths.get(tool[0]);
+                assertTrue("built before the itests: " + jar, Files.isRegularFile(jar));
+                Path staged = Files.createTempFile(deploy.getParent(), "example", ".tmp");
+                Files.copy(jar, staged, StandardCopyOption.REPLACE_EXISTING);
+                Path target = deploy.resolve(jar.getFileName());
+                Files.move(staged, target, StandardCopyOption.ATOMIC_MOVE);
+                deployed.add(target);
+            }
+            for (String[] tool : tools) {
+                Conditions.await(
+                        tool[1] + " admitted and running",
+                        DEADLINE,
+                        () -> tool(tool[1]),
+                        t -> t.isPresent() && t.get().state() == ToolState.ACTIVE);
+            }
+            demoKeepsRunning();
+            assertEquals(PairState.RUNNING, demo().state());
+        } finally {
+            for (Path jar : deployed) {
+                Files.deleteIfExists(jar);
+            }
+        }
+        for (String[] tool : tools) {
+            Conditions.await(tool[1] + " left", DEADLINE, () -> tool(tool[1]).isEmpty(), gone -> gone);
+        }
+    }
+
+    @Test
+    public void replacingAToolsJarUpdatesItWithoutStoppingTheLoopOrAStep() throws Exception {
+        Path deploy = Paths.get(System.getProperty("karaf.base"), "deploy");
+        Path target = deploy.resolve("deadband.jar");
+        Path original = Paths.get(System.getProperty("cascade.example.deadband"));
+        // records the demo pair's increments after every other filter, on the loop thread, without allocating
+        IncrementRecorder recorder = new IncrementRecorder();
+        register(
+                Filter.class,
+                recorder,
+                "itest.recorder",
+                Filter.STAGE,
+                "post",
+                Filter.PAIRS,
+                "hall1",
+                "service.ranking",
+                Integer.MIN_VALUE);
+        try {
+            deployAtomically(original, target);
+            Conditions.await(
+                    "the dead-band filter is admitted",
+                    DEADLINE,
+                    () -> tool(DEADBAND),
+                    t -> t.isPresent() && t.get().state() == ToolState.ACTIVE);
+            Bundle before = bundle("dev.cascade.examples.deadband");
+            long cycles = demo().cycles();
+            Conditions.await(
+                    "the demo pair settles with the filter", DEADLINE, this::demo, s -> s.cycles() > cycles + 50);
+            int mark = recorder.count();
+            Conditions.await("50 cycles recorded", DEADLINE, recorder::count, n -> n > mark + 50);
+            double normal = recorder.maxAbs(mark, recorder.count());
+
+            Path updated = Files.createTempFile(deploy.getParent(), "deadband-updated", ".jar");
+            withBundleVersion(original, updated, "0.1.1");
+            int swap = recorder.count();
+            Files.move(updated, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            Bundle after = Conditions.await(
+                    "the dead-band bundle updated to 0.1.1",
+                    DEADLINE,
+                    () -> bundle("dev.cascade.examples.deadband"),
+                    b -> b.getVersion().toString().equals("0.1.1") && b.getState() == Bundle.ACTIVE);
+            assertEquals("updated in place, not reinstalled", before.getBundleId(), after.getBundleId());
+            Conditions.await(
+                    "the updated dead-band filter is admitted",
+                    DEADLINE,
+                    () -> tool(DEADBAND),
+                    t -> t.isPresent() && t.get().state() == ToolState.ACTIVE);
+            int end = recorder.count();
+            Conditions.await("50 more cycles recorded", DEADLINE, recorder::count, n -> n > end + 50);
+            double around = recorder.maxAbs(swap, recorder.count());
+            System.out.println("largest increment: " + normal + " before, " + around + " around the update");
+            assertTrue(
+                    "no step in the output: largest increment around the update " + around + ", before " + normal,
+                    around <= 3 * normal + 1e-6);
+            demoKeepsRunning();
+            assertEquals(PairState.RUNNING, demo().state());
+        } finally {
+            Files.deleteIfExists(target);
+        }
+        Conditions.await(
+                "the dead-band filter left", DEADLINE, () -> tool(DEADBAND).isEmpty(), gone -> gone);
+    }
+
+    private Bundle bundle(String symbolicName) {
+        for (Bundle b : context.getBundles()) {
+            if (symbolicName.equals(b.getSymbolicName())) {
+                return b;
+            }
+        }
+        throw new IllegalStateException("no bundle " + symbolicName);
+    }
+
+    private static void deployAtomically(Path jar, Path target) throws Exception {
+        Path staged = Files.createTempFile(target.getParent().getParent(), "staged", ".tmp");
+        Files.copy(jar, staged, StandardCopyOption.REPLACE_EXISTING);
+        Files.move(staged, target, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** Copies {@code jar} to {@code out} with another Bundle-Version: a rebuilt release of the same tool. */
+    private static void withBundleVersion(Path jar, Path out, String version) throws Exception {
+        try (JarInputStream in = new JarInputStream(Files.newInputStream(jar))) {
+            Manifest manifest = new Manifest(in.getManifest());
+            manifest.getMainAttributes().putValue("Bundle-Version", version);
+            try (JarOutputStream j = new JarOutputStream(Files.newOutputStream(out), manifest)) {
+                for (JarEntry e = in.getNextJarEntry(); e != null; e = in.getNextJarEntry()) {
+                    j.putNextEntry(new JarEntry(e.getName()));
+                    in.transferTo(j);
+                    j.closeEntry();
+                }
+            }
+        }
+    }
+
+    /** A post filter that keeps the demo pair's increments in a preallocated ring; it changes nothing. */
+    static final class IncrementRecorder implements Filter {
+        private static final int SIZE = 1 << 14;
+        private final double[] norms = new double[SIZE];
+        private final AtomicInteger count = new AtomicInteger();
+
+        @Override
+        public void process(FilterFrame frame) {
+            double a0 = frame.adjustment(0);
+            double a1 = frame.adjustment(1);
+            double a2 = frame.adjustment(2);
+            int n = count.get();
+            norms[n & (SIZE - 1)] = Math.sqrt(a0 * a0 + a1 * a1 + a2 * a2);
+            count.set(n + 1); // publishes the value written above
+        }
+
+        int count() {
+            return count.get();
+        }
+
+        double maxAbs(int from, int to) {
+            double max = 0;
+            for (int i = Math.max(from, to - SIZE); i < to; i++) {
+                max = Math.max(max, norms[i & (SIZE - 1)]);
+            }
+            return max;
+        }
     }
 
     @Test

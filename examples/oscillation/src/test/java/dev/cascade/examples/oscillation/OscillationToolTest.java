@@ -1,0 +1,199 @@
+package dev.cascade.examples.oscillation;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.cascade.api.control.ControlLoop;
+import dev.cascade.api.control.PairState;
+import dev.cascade.api.control.PairStatus;
+import dev.cascade.api.estimation.EstimatorSettings;
+import dev.cascade.api.tensor.Vector3;
+import dev.cascade.api.tools.ToolAllocation;
+import dev.cascade.api.tools.ToolContext;
+import java.lang.annotation.Annotation;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+class OscillationToolTest {
+
+    private static OscillationTool.Config config(double windowSeconds, long periodMillis) {
+        return new OscillationTool.Config() {
+            @Override
+            public Class<? extends Annotation> annotationType() {
+                return OscillationTool.Config.class;
+            }
+
+            @Override
+            public double[] band() {
+                return new double[] {0.5, 0.5, 0.5};
+            }
+
+            @Override
+            public int minCrossings() {
+                return 6;
+            }
+
+            @Override
+            public double windowSeconds() {
+                return windowSeconds;
+            }
+
+            @Override
+            public long periodMillis() {
+                return periodMillis;
+            }
+        };
+    }
+
+    /** A control loop whose pairs the test sets. */
+    static final class FakeLoop implements ControlLoop {
+        volatile List<PairStatus> pairs = List.of();
+
+        void set(long cycles, double... errorsX) {
+            List<PairStatus> list = new ArrayList<>();
+            for (int i = 0; i < errorsX.length; i++) {
+                list.add(new PairStatus(
+                        "p" + i,
+                        "parent",
+                        "child",
+                        PairState.RUNNING,
+                        "",
+                        Vector3.ZERO,
+                        new Vector3(errorsX[i], 0, 0),
+                        1,
+                        0,
+                        cycles,
+                        0,
+                        0));
+            }
+            pairs = list;
+        }
+
+        @Override
+        public List<PairStatus> pairs() {
+            return pairs;
+        }
+
+        @Override
+        public Optional<PairStatus> pair(String id) {
+            return pairs.stream().filter(p -> p.id().equals(id)).findFirst();
+        }
+
+        @Override
+        public void setpoint(String id, Vector3 setpoint) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public Optional<EstimatorSettings> estimatorSettings(String id) {
+            return Optional.empty();
+        }
+    }
+
+    @Test
+    void theOscillatingPairIsNamedAndTheSteadyOneIsNot() {
+        FakeLoop loop = new FakeLoop();
+        OscillationTool tool = new OscillationTool(loop, config(60, 100));
+        for (int i = 0; i < 600; i++) {
+            double t = i / 10.0;
+            loop.set(i, 2 * Math.sin(2 * Math.PI * t / 5), 0.1);
+            tool.sample(Math.round(t * 1000));
+        }
+        assertEquals(Set.of("p0"), tool.oscillating());
+    }
+
+    @Test
+    void aPairThatStopsCyclingOrLeavesIsForgotten() {
+        FakeLoop loop = new FakeLoop();
+        OscillationTool tool = new OscillationTool(loop, config(10, 100));
+        for (int i = 0; i < 300; i++) {
+            loop.set(i, 2 * Math.sin(2 * Math.PI * i / 20.0));
+            tool.sample(i * 100L);
+        }
+        assertEquals(Set.of("p0"), tool.oscillating());
+        loop.set(300, 2); // then no new cycle: samples of the same cycle are not counted as new evidence
+        for (int i = 301; i < 500; i++) {
+            tool.sample(i * 100L);
+        }
+        assertEquals(Set.of("p0"), tool.oscillating(), "a pair that is not cycling keeps its last verdict");
+        loop.pairs = List.of();
+        tool.sample(50_000);
+        assertEquals(Set.of(), tool.oscillating());
+    }
+
+    @Test
+    void itSamplesOnItsOwnExecutorUntilStopped() throws Exception {
+        FakeLoop loop = new FakeLoop();
+        OscillationTool tool = new OscillationTool(loop, config(5, 10));
+        ExecutorService executor = Executors.newSingleThreadExecutor();
+        tool.start(context(executor));
+        // the fake loop swings with a 200 ms period in wall time, a new cycle on every read
+        Thread driver = new Thread(() -> {
+            long start = System.nanoTime();
+            long cycle = 0;
+            while (!Thread.currentThread().isInterrupted()) {
+                double t = (System.nanoTime() - start) / 1e9;
+                loop.set(cycle++, 2 * Math.signum(Math.sin(2 * Math.PI * t / 0.2)));
+                Thread.onSpinWait();
+            }
+        });
+        driver.start();
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (!tool.oscillating().contains("p0") && System.nanoTime() < deadline) {
+                Thread.sleep(10); // polling a condition under a deadline
+            }
+            assertEquals(Set.of("p0"), tool.oscillating());
+        } finally {
+            driver.interrupt();
+            driver.join();
+        }
+        tool.stop();
+        executor.shutdown();
+        assertTrue(executor.awaitTermination(5, TimeUnit.SECONDS), "the sampling task ends when stopped");
+    }
+
+    @Test
+    void badSettingsAreRejectedNamingTheValue() {
+        String msg = assertThrows(
+                        IllegalArgumentException.class, () -> new OscillationTool(new FakeLoop(), config(0, 100)))
+                .getMessage();
+        assertTrue(msg.contains("windowSeconds = 0.0"), msg);
+        msg = assertThrows(IllegalArgumentException.class, () -> new OscillationTool(new FakeLoop(), config(10, 1)))
+                .getMessage();
+        assertTrue(msg.contains("periodMillis = 1"), msg);
+    }
+
+    private static ToolContext context(Executor executor) {
+        return new ToolContext() {
+            @Override
+            public String name() {
+                return OscillationTool.class.getName();
+            }
+
+            @Override
+            public Map<String, Object> configuration() {
+                return Map.of();
+            }
+
+            @Override
+            public ToolAllocation allocation() {
+                return new ToolAllocation(0.01, 4, 1, 0, 100);
+            }
+
+            @Override
+            public Executor executor() {
+                return executor;
+            }
+        };
+    }
+}
