@@ -61,10 +61,10 @@ public final class SimulatedPair {
         return runtime.tensor.version();
     }
 
-    /** @return the RMS of the error norm over the last 10 s, as {@code cascade:pairs} shows it */
+    /** @return the RMS of the error norm over about the last 10 s (exponential window), as {@code cascade:pairs} shows it */
     public double rms() {
         runtime.cycles();
-        return runtime.rms;
+        return runtime.rms();
     }
 
     public PairState state() {
