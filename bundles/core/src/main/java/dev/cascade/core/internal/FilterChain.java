@@ -55,10 +55,6 @@ final class FilterChain {
                 && java.util.Arrays.equals(post, other.post);
     }
 
-    int size() {
-        return pre.length + transform.length + post.length;
-    }
-
     void pre(Frame frame, double[] scratch, Fence fence, PairRuntime pair) {
         run(pre, frame, scratch, fence, pair);
     }

@@ -18,7 +18,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Dictionary;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -385,10 +384,9 @@ public final class LoopEngine implements ControlLoop {
 
     /** Called by the cache (on its thread) with every accepted tensor. */
     void tensorChanged(CachedTensor cached) {
-        for (Plan.Entry e : plan.entries()) {
-            if (e.settings().id().equals(cached.pair())) {
-                offer(e.runtime(), e.settings(), cached, System.currentTimeMillis());
-            }
+        Plan.Entry e = plan.entry(cached.pair());
+        if (e != null) {
+            offer(e.runtime(), e.settings(), cached, System.currentTimeMillis());
         }
     }
 
@@ -539,7 +537,11 @@ public final class LoopEngine implements ControlLoop {
 
     @Override
     public Optional<PairStatus> pair(String id) {
-        return pairs().stream().filter(p -> p.id().equals(id)).findFirst();
+        Plan.Entry e = plan.entry(id);
+        if (e != null) {
+            return Optional.of(status(e));
+        }
+        return pairs().stream().filter(p -> p.id().equals(id)).findFirst(); // a rejected configuration
     }
 
     @Override
@@ -547,15 +549,11 @@ public final class LoopEngine implements ControlLoop {
         if (!setpoint.isFinite()) {
             throw new IllegalArgumentException("setpoint " + setpoint + " of pair " + id + " is not finite");
         }
-        String pid = null;
-        for (Plan.Entry e : plan.entries()) {
-            if (e.settings().id().equals(id)) {
-                pid = e.runtime().pid;
-            }
-        }
-        if (pid == null) {
+        Plan.Entry entry = plan.entry(id);
+        if (entry == null) {
             throw new IllegalArgumentException("no pair '" + id + "'; cascade:pairs lists them");
         }
+        String pid = entry.runtime().pid;
         ConfigurationAdmin admin = configurationAdmin;
         if (admin == null) {
             throw new IllegalStateException("Config Admin is not available; cannot change pair " + id);
@@ -573,12 +571,7 @@ public final class LoopEngine implements ControlLoop {
 
     @Override
     public Optional<EstimatorSettings> estimatorSettings(String id) {
-        for (Plan.Entry e : plan.entries()) {
-            if (e.settings().id().equals(id)) {
-                return Optional.of(e.settings().estimatorSettings());
-            }
-        }
-        return Optional.empty();
+        return Optional.ofNullable(plan.entry(id)).map(e -> e.settings().estimatorSettings());
     }
 
     private static PairStatus status(Plan.Entry e) {
@@ -600,23 +593,6 @@ public final class LoopEngine implements ControlLoop {
                 cycles,
                 r.missedDeadlines,
                 r.rms());
-    }
-
-    /** Per-pair counters for diagnostics and tests. */
-    Map<String, Long> counters(String id) {
-        for (Plan.Entry e : plan.entries()) {
-            if (e.settings().id().equals(id)) {
-                PairRuntime r = e.runtime();
-                Map<String, Long> c = new LinkedHashMap<>();
-                c.put("cycles", r.cycles());
-                c.put("missedDeadlines", r.missedDeadlines);
-                c.put("adapterFaults", r.adapterFaults);
-                c.put("staleCycles", r.staleCycles);
-                c.put("nonFinite", r.nonFinite);
-                return c;
-            }
-        }
-        return Map.of();
     }
 
     private static int ranking(Map<String, Object> properties) {

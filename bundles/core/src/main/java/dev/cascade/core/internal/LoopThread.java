@@ -23,7 +23,6 @@ final class LoopThread implements Runnable {
     private final Thread thread;
     private volatile boolean running = true;
 
-    volatile long sweeps;
     volatile long faults;
 
     /**
@@ -58,10 +57,6 @@ final class LoopThread implements Runnable {
         fence.abandoned = true;
         running = false;
         thread.interrupt();
-    }
-
-    String name() {
-        return thread.getName();
     }
 
     @Override
@@ -124,7 +119,6 @@ final class LoopThread implements Runnable {
                 }
             }
             fence.sweepEnded();
-            sweeps++;
             long wait = next - System.nanoTime();
             if (wait > 0) {
                 LockSupport.parkNanos(this, wait);

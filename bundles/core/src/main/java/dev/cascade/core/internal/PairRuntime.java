@@ -96,8 +96,6 @@ final class PairRuntime {
     volatile long adapterFaults;
     volatile long staleCycles;
     volatile long nonFinite;
-    /** Squared norm of the latest error. */
-    double errorSquared = Double.NaN;
     /** Exponentially weighted mean of the squared error norm over about 10 s, and its weight so far. */
     double meanSquared;
 
@@ -283,7 +281,7 @@ final class PairRuntime {
             if (tensor != gainsFrom) {
                 gains(tensor);
             }
-            double c = tensor.confidenceAt(nowMillis);
+            double c = confidence(tensor, nowMillis);
             f.confidence = c;
             if (c < s.confidenceFloor()) {
                 if (s.probeAmplitude()[0] + s.probeAmplitude()[1] + s.probeAmplitude()[2] > 0) {
@@ -419,7 +417,6 @@ final class PairRuntime {
         double alpha = rmsAlpha;
         meanSquared += alpha * (sq - meanSquared);
         meanWeight += alpha * (1 - meanWeight);
-        errorSquared = sq;
         lastErrorX = e[0];
         lastErrorY = e[1];
         lastErrorZ = e[2];
@@ -433,6 +430,26 @@ final class PairRuntime {
         if (!reason.equals(why)) {
             reason = why;
         }
+    }
+
+    // the decayed confidence of the tensor in use, as last computed (loop thread only)
+    private Tensor confidenceOf;
+    private long confidenceMillis;
+    private double confidenceValue;
+
+    /**
+     * The tensor's confidence now, recomputed (a {@code Math.pow}) only when the tensor changed or a
+     * thousandth of its half-life has passed: at that step the decay moves confidence by under 0.07%.
+     */
+    private double confidence(Tensor tensor, long nowMillis) {
+        if (tensor != confidenceOf
+                || nowMillis - confidenceMillis >= Math.max(1, tensor.halfLifeMillis() / 1000)
+                || nowMillis < confidenceMillis) {
+            confidenceOf = tensor;
+            confidenceMillis = nowMillis;
+            confidenceValue = tensor.confidenceAt(nowMillis);
+        }
+        return confidenceValue;
     }
 
     /** Time constant of the RMS error, seconds. */

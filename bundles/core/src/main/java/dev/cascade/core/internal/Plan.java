@@ -10,10 +10,29 @@ import dev.cascade.api.domain.DomainAdapter;
  *
  * @param entries the pairs, sorted by id
  * @param collector where measurements go, or null
+ * @param byId the entries by pair id
  */
-record Plan(Entry[] entries, MeasurementCollector collector) {
+record Plan(Entry[] entries, MeasurementCollector collector, java.util.Map<String, Entry> byId) {
 
     static final Plan EMPTY = new Plan(new Entry[0], null);
+
+    /** A plan of {@code entries}, indexed by pair id once here so lookups off the loop need no scan. */
+    Plan(Entry[] entries, MeasurementCollector collector) {
+        this(entries, collector, index(entries));
+    }
+
+    private static java.util.Map<String, Entry> index(Entry[] entries) {
+        java.util.Map<String, Entry> byId = new java.util.HashMap<>();
+        for (Entry e : entries) {
+            byId.put(e.settings().id(), e);
+        }
+        return java.util.Map.copyOf(byId);
+    }
+
+    /** @return the entry of the pair with that id, or null */
+    Entry entry(String id) {
+        return byId.get(id);
+    }
 
     /**
      * @param runtime the pair's state, which survives plans

@@ -31,6 +31,14 @@ class LoopEngineTest {
         engine.addDomain(adapter, Map.of(DomainAdapter.DOMAIN_ID, id, "service.id", nextServiceId++));
     }
 
+    /** Registers a fresh identity plant as the domains {@code parent} and {@code child}. */
+    private TestPlant plant(String parent, String child) {
+        TestPlant plant = new TestPlant(1, 0, 0, 0, 1, 0, 0, 0, 1);
+        domain(parent, plant.parent);
+        domain(child, plant.child);
+        return plant;
+    }
+
     private PairStatus status(String id) {
         return engine.pair(id).orElseThrow(() -> new AssertionError("no pair " + id));
     }
@@ -63,12 +71,8 @@ class LoopEngineTest {
 
     @Test
     void addingChangingAndRemovingPairsLeavesTheOthersRunningAtTheirRates() throws Exception {
-        TestPlant p1 = new TestPlant(1, 0, 0, 0, 1, 0, 0, 0, 1);
-        TestPlant p2 = new TestPlant(1, 0, 0, 0, 1, 0, 0, 0, 1);
-        domain("h1", p1.parent);
-        domain("u1", p1.child);
-        domain("h2", p2.parent);
-        domain("u2", p2.child);
+        plant("h1", "u1");
+        plant("h2", "u2");
         engine.put("pid-a", Configs.settings("id", "a", "parent", "h1", "child", "u1", "rate", "100"));
         engine.put("pid-b", Configs.settings("id", "b", "parent", "h2", "child", "u2", "rate", "20"));
         await("both run", () -> status("a").cycles() > 20 && status("b").cycles() > 5);
@@ -101,12 +105,8 @@ class LoopEngineTest {
 
     @Test
     void aFilterCanBeTargetedAtSomePairs() throws Exception {
-        TestPlant p1 = new TestPlant(1, 0, 0, 0, 1, 0, 0, 0, 1);
-        TestPlant p2 = new TestPlant(1, 0, 0, 0, 1, 0, 0, 0, 1);
-        domain("h1", p1.parent);
-        domain("u1", p1.child);
-        domain("h2", p2.parent);
-        domain("u2", p2.child);
+        plant("h1", "u1");
+        plant("h2", "u2");
         engine.put("pid-a", Configs.settings("id", "floor-a", "parent", "h1", "child", "u1", "rate", "100"));
         engine.put("pid-b", Configs.settings("id", "b", "parent", "h2", "child", "u2", "rate", "100"));
         int[] seen = new int[2];
@@ -118,9 +118,7 @@ class LoopEngineTest {
 
     @Test
     void onlyFiltersTheToolManagerPermitsRunAndTheirFaultsAreReported() throws Exception {
-        TestPlant p1 = new TestPlant(1, 0, 0, 0, 1, 0, 0, 0, 1);
-        domain("h1", p1.parent);
-        domain("u1", p1.child);
+        plant("h1", "u1");
         engine.put("pid-a", Configs.settings("id", "a", "parent", "h1", "child", "u1", "rate", "100"));
         java.util.Set<Long> refused = java.util.concurrent.ConcurrentHashMap.newKeySet();
         java.util.List<String> faults = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -173,12 +171,8 @@ class LoopEngineTest {
 
     @Test
     void aFilterThatNeverReturnsIsFencedOffAndTheLoopGoesOnOnAFreshThread() throws Exception {
-        TestPlant p1 = new TestPlant(1, 0, 0, 0, 1, 0, 0, 0, 1);
-        TestPlant p2 = new TestPlant(1, 0, 0, 0, 1, 0, 0, 0, 1);
-        domain("h1", p1.parent);
-        domain("u1", p1.child);
-        domain("h2", p2.parent);
-        domain("u2", p2.child);
+        plant("h1", "u1");
+        plant("h2", "u2");
         engine.put("pid-a", Configs.settings("id", "a", "parent", "h1", "child", "u1", "rate", "100"));
         engine.put("pid-b", Configs.settings("id", "b", "parent", "h2", "child", "u2", "rate", "100"));
         await("both run", () -> status("a").cycles() > 5 && status("b").cycles() > 5);

@@ -44,10 +44,6 @@ final class ToolExecutor extends ThreadPoolExecutor {
         this.throttleNanos = Math.max(0, pauseNanos);
     }
 
-    boolean throttled() {
-        return throttleNanos > 0;
-    }
-
     @Override
     protected void beforeExecute(Thread thread, Runnable task) {
         tasks.incrementAndGet();
