@@ -6,15 +6,11 @@ import static org.junit.Assert.assertTrue;
 import dev.cascade.api.control.ControlLoop;
 import dev.cascade.api.control.PairState;
 import dev.cascade.api.control.PairStatus;
-import dev.cascade.api.domain.DomainAdapter;
 import dev.cascade.api.tensor.Vector3;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Dictionary;
-import java.util.Hashtable;
-import java.util.List;
 import javax.inject.Inject;
 import org.junit.After;
+import org.junit.Before;
 import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.ops4j.pax.exam.Configuration;
@@ -23,7 +19,6 @@ import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.BundleContext;
-import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.cm.ConfigurationAdmin;
 
 /**
@@ -47,44 +42,29 @@ public class LoopIT {
     @Inject
     private ControlLoop loop;
 
-    private final List<ServiceRegistration<?>> registrations = new ArrayList<>();
-    private final List<org.osgi.service.cm.Configuration> configurations = new ArrayList<>();
+    private Fixtures fixtures;
 
     @Configuration
     public Option[] config() throws Exception {
         return Distribution.options();
     }
 
+    @Before
+    public void fixtures() {
+        fixtures = new Fixtures(context, configurationAdmin);
+    }
+
     @After
     public void cleanUp() throws Exception {
-        for (org.osgi.service.cm.Configuration c : configurations) {
-            c.delete();
-        }
-        registrations.forEach(ServiceRegistration::unregister);
+        fixtures.cleanUp();
     }
 
     private RealTimePlant plant(String parent, String child, double tau, double... g) {
-        RealTimePlant plant = new RealTimePlant(tau, g);
-        registrations.add(context.registerService(DomainAdapter.class, plant.parent, domain(parent)));
-        registrations.add(context.registerService(DomainAdapter.class, plant.child, domain(child)));
-        return plant;
-    }
-
-    private static Dictionary<String, Object> domain(String id) {
-        Hashtable<String, Object> p = new Hashtable<>();
-        p.put(DomainAdapter.DOMAIN_ID, id);
-        return p;
+        return fixtures.plant(parent, child, tau, g);
     }
 
     private org.osgi.service.cm.Configuration pair(String name, String... keyValues) throws Exception {
-        org.osgi.service.cm.Configuration c = configurationAdmin.getFactoryConfiguration("dev.cascade.pair", name, "?");
-        Hashtable<String, Object> p = new Hashtable<>();
-        for (int i = 0; i < keyValues.length; i += 2) {
-            p.put(keyValues[i], keyValues[i + 1]);
-        }
-        c.update(p);
-        configurations.add(c);
-        return c;
+        return fixtures.pair(name, keyValues);
     }
 
     private PairStatus status(String id) {
@@ -186,8 +166,7 @@ public class LoopIT {
                 identity);
         Conditions.await("both run", DEADLINE, () -> status("it-slow"), s -> s != null && s.cycles() > 10);
 
-        slow.delete();
-        configurations.removeIf(c -> c == slow); // equals() of a deleted configuration throws
+        fixtures.delete(slow);
         Conditions.await("it-slow is gone", DEADLINE, () -> status("it-slow") == null, gone -> gone);
 
         PairStatus before = status("it-fast");

@@ -6,18 +6,15 @@ import static org.junit.Assert.assertTrue;
 import dev.cascade.api.control.ControlLoop;
 import dev.cascade.api.control.PairState;
 import dev.cascade.api.control.PairStatus;
-import dev.cascade.api.domain.DomainAdapter;
 import dev.cascade.api.network.NetworkMetrics;
 import dev.cascade.api.network.NetworkMonitor;
 import dev.cascade.api.network.OptimizerMetrics;
 import dev.cascade.api.network.TensorCache;
 import dev.cascade.api.network.TransportState;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Hashtable;
-import java.util.List;
 import javax.inject.Inject;
 import org.junit.After;
+import org.junit.Before;
 import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.ops4j.pax.exam.Configuration;
@@ -26,7 +23,6 @@ import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.BundleContext;
-import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.cm.ConfigurationAdmin;
 
 /**
@@ -55,50 +51,48 @@ public class NetworkIT {
     @Inject
     private TensorCache cache;
 
-    private final List<ServiceRegistration<?>> registrations = new ArrayList<>();
-    private final List<org.osgi.service.cm.Configuration> configurations = new ArrayList<>();
+    private Fixtures fixtures;
 
     @Configuration
     public Option[] config() throws Exception {
         return Distribution.options();
     }
 
+    @Before
+    public void fixtures() {
+        fixtures = new Fixtures(context, configurationAdmin);
+    }
+
     @After
     public void cleanUp() throws Exception {
-        for (org.osgi.service.cm.Configuration c : configurations) {
-            c.delete();
-        }
-        registrations.forEach(ServiceRegistration::unregister);
+        fixtures.cleanUp();
     }
 
     private void plant(String parent, String child) {
-        RealTimePlant plant = new RealTimePlant(0.5, COUPLED);
-        registrations.add(context.registerService(DomainAdapter.class, plant.parent, domain(parent)));
-        registrations.add(context.registerService(DomainAdapter.class, plant.child, domain(child)));
-    }
-
-    private static Hashtable<String, Object> domain(String id) {
-        Hashtable<String, Object> p = new Hashtable<>();
-        p.put(DomainAdapter.DOMAIN_ID, id);
-        return p;
+        fixtures.plant(parent, child, 0.5, COUPLED);
     }
 
     @Test
     public void aPairWithoutATensorLearnsOneAndConverges() throws Exception {
         plant("nl-hall", "nl-unit");
-        org.osgi.service.cm.Configuration c =
-                configurationAdmin.getFactoryConfiguration("dev.cascade.pair", "learn", "?");
-        Hashtable<String, Object> p = new Hashtable<>();
-        p.put("id", "nl-a");
-        p.put("parent", "nl-hall");
-        p.put("child", "nl-unit");
-        p.put("setpoint", "1, 1, 1");
-        p.put("rate", "20");
-        p.put("kp", "0.3");
-        p.put("ki", "2");
-        p.put("probeAmplitude", "0.5, 0.5, 0.5");
-        c.update(p);
-        configurations.add(c);
+        fixtures.pair(
+                "learn",
+                "id",
+                "nl-a",
+                "parent",
+                "nl-hall",
+                "child",
+                "nl-unit",
+                "setpoint",
+                "1, 1, 1",
+                "rate",
+                "20",
+                "kp",
+                "0.3",
+                "ki",
+                "2",
+                "probeAmplitude",
+                "0.5, 0.5, 0.5");
 
         PairStatus learned = Conditions.await(
                 "nl-a runs on a learned tensor and converges",
@@ -114,11 +108,8 @@ public class NetworkIT {
 
     @Test
     public void withTheOptimizerStoppedBatchesSpoolAndDrainInOrder() throws Exception {
-        org.osgi.service.cm.Configuration optimizer = configurationAdmin.getConfiguration("dev.cascade.optimizer", "?");
-        Hashtable<String, Object> stopped = new Hashtable<>();
-        stopped.put("estimator", "absent"); // no such estimator: the optimizer does not subscribe
-        optimizer.update(stopped);
-        configurations.add(optimizer);
+        // no such estimator: the optimizer does not subscribe
+        fixtures.configure("dev.cascade.optimizer", "estimator", "absent");
         NetworkMetrics down = Conditions.await(
                 "the spool grows while the optimizer is stopped",
                 Duration.ofSeconds(60),
@@ -127,9 +118,7 @@ public class NetworkIT {
         long duplicatesBefore =
                 network.optimizer().map(OptimizerMetrics::duplicates).orElse(0L);
 
-        Hashtable<String, Object> running = new Hashtable<>();
-        running.put("estimator", "rls");
-        optimizer.update(running);
+        fixtures.configure("dev.cascade.optimizer", "estimator", "rls");
         Conditions.await(
                 "the spool drains after the optimizer is back",
                 Duration.ofSeconds(60),
