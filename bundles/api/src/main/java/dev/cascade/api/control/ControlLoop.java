@@ -1,6 +1,7 @@
 package dev.cascade.api.control;
 
 import dev.cascade.api.estimation.EstimatorSettings;
+import dev.cascade.api.tensor.Matrix3;
 import dev.cascade.api.tensor.Vector3;
 import java.util.List;
 import java.util.Optional;
@@ -25,6 +26,12 @@ public interface ControlLoop {
      * @throws IllegalArgumentException if no such pair exists or a component is not finite
      */
     void setpoint(String id, Vector3 setpoint);
+
+    /**
+     * @return the controller tensor {@code T} the pair with that id uses now, if such a pair is configured on
+     *     this node
+     */
+    Optional<Matrix3> tensor(String id);
 
     /**
      * @return how the pair with that id is to be estimated (dead time, forgetting factor, cycle time),

@@ -19,6 +19,10 @@ import org.osgi.annotation.versioning.ProviderType;
  * @param missedDeadlines cycle slots missed because the loop was late by a whole period or more
  * @param rmsError RMS of the error norm over about the last ten seconds (an exponential window with a
  *     10 s time constant; NaN before the first cycle)
+ * @param adjustment the adjustment applied to the child since the pair started: the sum of its increments,
+ *     the output the clamps bound
+ * @param integralAbsError the integral over time of the error's absolute values, summed over the axes, since
+ *     the pair started (the error's unit times seconds)
  */
 @ProviderType
 public record PairStatus(
@@ -33,4 +37,6 @@ public record PairStatus(
         long tensorVersion,
         long cycles,
         long missedDeadlines,
-        double rmsError) {}
+        double rmsError,
+        Vector3 adjustment,
+        double integralAbsError) {}

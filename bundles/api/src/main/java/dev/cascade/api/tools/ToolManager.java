@@ -10,6 +10,9 @@ public interface ToolManager {
     /** @return every tool the manager tracks, sorted by name */
     List<ToolInfo> tools();
 
+    /** @return the node's capacity for tools and what admitted tools hold of it */
+    ToolCapacity capacity();
+
     /**
      * Quarantines a tool: it is bypassed until released.
      *

@@ -10,6 +10,7 @@ import dev.cascade.api.domain.DomainAdapter;
 import dev.cascade.api.estimation.EstimatorSettings;
 import dev.cascade.api.network.CachedTensor;
 import dev.cascade.api.network.TensorCache;
+import dev.cascade.api.tensor.Matrix3;
 import dev.cascade.api.tensor.Vector3;
 import dev.cascade.api.tools.ToolManager;
 import dev.cascade.api.tools.ToolResources;
@@ -529,7 +530,9 @@ public final class LoopEngine implements ControlLoop {
                                 0,
                                 0,
                                 0,
-                                Double.NaN));
+                                Double.NaN,
+                                Vector3.ZERO,
+                                0));
             }
         }
         return List.copyOf(byId.values());
@@ -570,6 +573,14 @@ public final class LoopEngine implements ControlLoop {
     }
 
     @Override
+    public Optional<Matrix3> tensor(String id) {
+        Plan.Entry e = plan.entry(id);
+        return e == null
+                ? Optional.empty()
+                : Optional.of(Matrix3.ofRowMajor(e.runtime().tensor.t()));
+    }
+
+    @Override
     public Optional<EstimatorSettings> estimatorSettings(String id) {
         return Optional.ofNullable(plan.entry(id)).map(e -> e.settings().estimatorSettings());
     }
@@ -592,7 +603,9 @@ public final class LoopEngine implements ControlLoop {
                 t.version(),
                 cycles,
                 r.missedDeadlines,
-                r.rms());
+                r.rms(),
+                new Vector3(r.output(0), r.output(1), r.output(2)),
+                r.integralAbsError);
     }
 
     private static int ranking(Map<String, Object> properties) {

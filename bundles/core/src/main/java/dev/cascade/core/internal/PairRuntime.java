@@ -103,6 +103,8 @@ final class PairRuntime {
     double lastErrorX = Double.NaN;
     double lastErrorY = Double.NaN;
     double lastErrorZ = Double.NaN;
+    /** Integral over time of the error's absolute values, summed over the axes (unit times seconds). */
+    double integralAbsError;
 
     private static final VarHandle CYCLES;
 
@@ -417,6 +419,7 @@ final class PairRuntime {
         double alpha = rmsAlpha;
         meanSquared += alpha * (sq - meanSquared);
         meanWeight += alpha * (1 - meanWeight);
+        integralAbsError += (Math.abs(e[0]) + Math.abs(e[1]) + Math.abs(e[2])) * period;
         lastErrorX = e[0];
         lastErrorY = e[1];
         lastErrorZ = e[2];

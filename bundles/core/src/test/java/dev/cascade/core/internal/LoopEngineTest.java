@@ -128,6 +128,11 @@ class LoopEngineTest {
                 return java.util.List.of();
             }
 
+            public dev.cascade.api.tools.ToolCapacity capacity() {
+                dev.cascade.api.tools.ToolAllocation none = new dev.cascade.api.tools.ToolAllocation(0, 0, 0, 0, 0);
+                return new dev.cascade.api.tools.ToolCapacity(none, none);
+            }
+
             public void quarantine(String name, String reason) {}
 
             public void quarantine(long serviceId, String reason) {}

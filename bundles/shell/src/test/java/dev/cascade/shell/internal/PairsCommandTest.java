@@ -29,7 +29,9 @@ class PairsCommandTest {
                     2,
                     1234,
                     1,
-                    2.5),
+                    2.5,
+                    new Vector3(1, 0, 0),
+                    12.5),
             new PairStatus(
                     "bad",
                     "",
@@ -42,7 +44,9 @@ class PairsCommandTest {
                     0,
                     0,
                     0,
-                    Double.NaN));
+                    Double.NaN,
+                    Vector3.ZERO,
+                    0));
 
     private static String run(boolean json, List<PairStatus> pairs) {
         PairsCommand command = new PairsCommand();
@@ -59,6 +63,11 @@ class PairsCommandTest {
 
             @Override
             public Optional<dev.cascade.api.estimation.EstimatorSettings> estimatorSettings(String id) {
+                return Optional.empty();
+            }
+
+            @Override
+            public Optional<dev.cascade.api.tensor.Matrix3> tensor(String id) {
                 return Optional.empty();
             }
 

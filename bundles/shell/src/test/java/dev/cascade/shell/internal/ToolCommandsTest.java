@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cascade.api.tools.ToolAllocation;
+import dev.cascade.api.tools.ToolCapacity;
 import dev.cascade.api.tools.ToolInfo;
 import dev.cascade.api.tools.ToolManager;
 import dev.cascade.api.tools.ToolState;
@@ -22,6 +23,11 @@ class ToolCommandsTest {
     static final class Recording implements ToolManager {
         final List<String> calls = new ArrayList<>();
         ToolState state = ToolState.ACTIVE;
+
+        @Override
+        public ToolCapacity capacity() {
+            return new ToolCapacity(new ToolAllocation(1, 256, 16, 0, 0), new ToolAllocation(0, 0, 0, 0, 0));
+        }
 
         @Override
         public List<ToolInfo> tools() {

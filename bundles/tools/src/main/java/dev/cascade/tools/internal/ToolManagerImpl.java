@@ -6,6 +6,7 @@ import dev.cascade.api.estimation.Estimator;
 import dev.cascade.api.monitoring.AnalysisHook;
 import dev.cascade.api.tools.Tool;
 import dev.cascade.api.tools.ToolAllocation;
+import dev.cascade.api.tools.ToolCapacity;
 import dev.cascade.api.tools.ToolContext;
 import dev.cascade.api.tools.ToolInfo;
 import dev.cascade.api.tools.ToolManager;
@@ -383,6 +384,12 @@ public final class ToolManagerImpl implements ToolManager {
     }
 
     // ---- ToolManager
+
+    @Override
+    public synchronized ToolCapacity capacity() {
+        Capacity c = settings.capacity();
+        return new ToolCapacity(new ToolAllocation(c.cpu(), c.heapMb(), c.threads(), 0, 0), used());
+    }
 
     @Override
     public synchronized List<ToolInfo> tools() {

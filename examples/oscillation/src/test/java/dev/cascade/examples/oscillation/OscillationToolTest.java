@@ -8,6 +8,7 @@ import dev.cascade.api.control.ControlLoop;
 import dev.cascade.api.control.PairState;
 import dev.cascade.api.control.PairStatus;
 import dev.cascade.api.estimation.EstimatorSettings;
+import dev.cascade.api.tensor.Matrix3;
 import dev.cascade.api.tensor.Vector3;
 import dev.cascade.api.tools.ToolAllocation;
 import dev.cascade.api.tools.ToolContext;
@@ -73,6 +74,8 @@ class OscillationToolTest {
                         0,
                         cycles,
                         0,
+                        0,
+                        Vector3.ZERO,
                         0));
             }
             pairs = list;
@@ -95,6 +98,11 @@ class OscillationToolTest {
 
         @Override
         public Optional<EstimatorSettings> estimatorSettings(String id) {
+            return Optional.empty();
+        }
+
+        @Override
+        public Optional<Matrix3> tensor(String id) {
             return Optional.empty();
         }
     }
