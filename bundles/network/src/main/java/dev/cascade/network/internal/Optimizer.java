@@ -11,6 +11,7 @@ import dev.cascade.api.network.Batch;
 import dev.cascade.api.network.CachedTensor;
 import dev.cascade.api.network.OptimizerMetrics;
 import dev.cascade.api.network.TensorCache;
+import dev.cascade.api.network.TensorReset;
 import dev.cascade.api.network.Transport;
 import dev.cascade.api.tensor.Matrix3;
 import java.util.HashMap;
@@ -158,7 +159,15 @@ public final class Optimizer {
             subscription = null;
         }
         if (transport != null && estimator != null) {
-            subscription = transport.subscribeBatches(this::fold);
+            AutoCloseable batches = transport.subscribeBatches(this::fold);
+            AutoCloseable resets = transport.subscribeResetRequests(this::reset);
+            subscription = () -> {
+                try {
+                    resets.close();
+                } finally {
+                    batches.close();
+                }
+            };
             LOG.info("Optimizer folds batches from {} with estimator {}", transportName, estimatorName);
         }
     }
@@ -236,6 +245,39 @@ public final class Optimizer {
                         update.version(),
                         update.pair(),
                         failed.getMessage());
+            }
+        });
+    }
+
+    /**
+     * Makes a pair's estimation start over: forgets its estimator state (the next batch starts a fresh
+     * estimation; the de-duplication state stays) and publishes the reset to every node with the next
+     * version, so the caches refuse any update this optimizer published before it. Runs on the transport's
+     * thread, in order with the pair's batches.
+     *
+     * @throws IllegalArgumentException if the pair is not configured here
+     */
+    synchronized void reset(TensorReset request) {
+        Transport t = transport;
+        if (t == null) {
+            throw new IllegalStateException("the optimizer is stopping");
+        }
+        if (loop.estimatorSettings(request.pair()).isEmpty()) {
+            throw new IllegalArgumentException(
+                    "no pair '" + request.pair() + "' is configured on the optimizer's node");
+        }
+        PairState pair = pairs.computeIfAbsent(request.pair(), this::resume);
+        pair.state = null;
+        pair.version++;
+        TensorReset published = request.withVersion(pair.version);
+        LOG.info(
+                "Optimizer resets pair {} at version {}, as {} requested",
+                request.pair(),
+                pair.version,
+                request.source());
+        t.publishReset(published).whenComplete((ok, failed) -> {
+            if (failed != null) {
+                LOG.warn("Could not publish the reset of pair {}: {}", published.pair(), failed.getMessage());
             }
         });
     }
