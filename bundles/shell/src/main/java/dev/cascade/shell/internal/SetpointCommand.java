@@ -19,8 +19,7 @@ import org.apache.karaf.shell.api.action.lifecycle.Service;
 @Command(
         scope = "cascade",
         name = "setpoint",
-        description = "Changes a pair's setpoint (stored through Config Admin, taken without a bump); put -- before"
-                + " negative values: cascade:setpoint ID -- -1 0 2")
+        description = "Changes a pair's setpoint (stored through Config Admin, taken without a bump)")
 @Service
 public final class SetpointCommand implements Action {
 
