@@ -95,10 +95,14 @@ class ShellIT {
         Command.Result r = Command.run(
                 home,
                 Map.of(
-                        "CASCADE_TEST_PASSWORD", password,
-                        "SSH_ASKPASS", askpass.toString(),
-                        "SSH_ASKPASS_REQUIRE", "force",
-                        "DISPLAY", ""),
+                        "CASCADE_TEST_PASSWORD",
+                        password,
+                        "SSH_ASKPASS",
+                        askpass.toString(),
+                        "SSH_ASKPASS_REQUIRE",
+                        "force",
+                        "DISPLAY",
+                        ""),
                 null,
                 COMMAND,
                 "ssh",
@@ -152,9 +156,7 @@ class ShellIT {
     private static JsonNode json(String commandLine) throws Exception {
         String out = ok(commandLine);
         // the only line that is not JSON is ssh's own note that the server closed the connection
-        String body = out.lines()
-                .filter(l -> !l.startsWith("Connection to "))
-                .reduce("", (a, b) -> a + b + "\n");
+        String body = out.lines().filter(l -> !l.startsWith("Connection to ")).reduce("", (a, b) -> a + b + "\n");
         return JSON.readTree(body);
     }
 
@@ -168,7 +170,8 @@ class ShellIT {
     @Test
     void nodePairsToolsAndNetworkInTextAndJson() throws Exception {
         assertTrue(ok("cascade:node").contains("version    0.1.0-SNAPSHOT"));
-        assertEquals("0.1.0-SNAPSHOT", json("cascade:node --json").get("version").asText());
+        assertEquals(
+                "0.1.0-SNAPSHOT", json("cascade:node --json").get("version").asText());
 
         assertTrue(ok("cascade:pairs").contains("hall-1 -> crah-1"));
         JsonNode pairs = json("cascade:pairs --json");
@@ -278,7 +281,8 @@ class ShellIT {
         fails("cascade:tool nosuch quarantine", "no tool 'nosuch'");
         fails("cascade:tool dev.cascade.tensor.internal.RlsEstimator dance", "action 'dance' is not known");
         fails("cascade:pair", "argument id is required");
-        assertEquals(24.0, json("cascade:pair --json hall1").get("setpoint").get(0).asDouble(), "unchanged");
+        assertEquals(
+                24.0, json("cascade:pair --json hall1").get("setpoint").get(0).asDouble(), "unchanged");
     }
 
     @Test
