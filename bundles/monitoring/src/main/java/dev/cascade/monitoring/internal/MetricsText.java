@@ -154,41 +154,41 @@ final class MetricsText {
                 "cascade_loop_cycle_seconds",
                 "Time one loop pass took, from its scheduled start to its end, since the loop started.",
                 loop.cycleTime(),
-                1e-6);
+                1e6);
         summary(
                 e,
                 "cascade_loop_lateness_seconds",
                 "How late loop passes started against their absolute schedule, since the loop started.",
                 loop.lateness(),
-                1e-6);
+                1e6);
     }
 
-    /** A summary with the 0.5, 0.9, 0.99 and 0.999 quantiles; {@code toSeconds} converts the unit. */
-    static void summary(Exposition e, String name, String help, Histogram h, double toSeconds) {
+    /** A summary with the 0.5, 0.9, 0.99 and 0.999 quantiles; {@code perSecond}: units in a second. */
+    static void summary(Exposition e, String name, String help, Histogram h, double perSecond) {
         e.family(name, "summary", help);
         double[] q = {0.5, 0.9, 0.99, 0.999};
         double[] v = {h.p50(), h.p90(), h.p99(), h.p999()};
         for (int i = 0; i < q.length; i++) {
-            e.sample(name, v[i] * toSeconds, "quantile", Exposition.number(q[i]));
+            e.sample(name, v[i] / perSecond, "quantile", Exposition.number(q[i]));
         }
-        e.sample(name + "_sum", h.count() == 0 ? 0 : h.mean() * h.count() * toSeconds);
+        e.sample(name + "_sum", h.count() == 0 ? 0 : h.mean() * h.count() / perSecond);
         e.sample(name + "_count", h.count());
     }
 
     /** A histogram with cumulative {@code le} buckets from the snapshot's buckets. */
-    static void histogram(Exposition e, String name, String help, Histogram h, double toSeconds) {
+    static void histogram(Exposition e, String name, String help, Histogram h, double perSecond) {
         e.family(name, "histogram", help);
         long cumulative = 0;
         boolean inf = false;
         for (Histogram.Bucket b : h.buckets()) {
             cumulative += b.count();
             inf |= Double.isInfinite(b.upTo());
-            e.sample(name + "_bucket", cumulative, "le", Exposition.number(b.upTo() * toSeconds));
+            e.sample(name + "_bucket", cumulative, "le", Exposition.number(b.upTo() / perSecond));
         }
         if (!inf) {
             e.sample(name + "_bucket", h.count(), "le", "+Inf");
         }
-        e.sample(name + "_sum", h.count() == 0 ? 0 : h.mean() * h.count() * toSeconds);
+        e.sample(name + "_sum", h.count() == 0 ? 0 : h.mean() * h.count() / perSecond);
         e.sample(name + "_count", h.count());
     }
 
@@ -201,7 +201,7 @@ final class MetricsText {
                 "cascade_update_latency_seconds",
                 "Update latency, from a batch's cut to the tensor it produced being in use, since the network started.",
                 latency,
-                1e-3);
+                1e3);
         if (metrics.isEmpty()) {
             return;
         }
@@ -313,7 +313,7 @@ final class MetricsText {
                 tools,
                 "cascade_tool_max_call_seconds",
                 "The longest call on the loop thread the tool declared.",
-                t -> t.contract().maxCallMicros() * 1e-6);
+                t -> t.contract().maxCallMicros() / 1e6);
         e.family("cascade_tool_calls_total", "counter", "Calls into the tool counted by the tool manager.");
         for (ToolInfo t : tools) {
             e.sample("cascade_tool_calls_total", t.usage().calls(), "tool", t.name());
