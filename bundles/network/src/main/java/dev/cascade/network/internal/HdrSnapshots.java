@@ -53,7 +53,9 @@ final class HdrSnapshots {
         }
         long[] counts = new long[bounds.length];
         for (HistogramIterationValue v : h.recordedValues()) {
-            double value = h.highestEquivalentValue(v.getValueIteratedTo()) / divisor;
+            // the lowest value of the histogram's bin: a value recorded exactly at a bound stays in its bucket
+            // (bucket edges are as exact as the histogram's two significant digits)
+            double value = h.lowestEquivalentValue(v.getValueIteratedTo()) / divisor;
             int i = 0;
             while (i < bounds.length - 1 && value > bounds[i]) {
                 i++;
