@@ -48,7 +48,7 @@ public final class MetricsCommand implements Action {
         Monitor m = monitor;
         if (m == null) {
             throw new IllegalStateException("no metrics: no monitoring service (dev.cascade.api.monitoring.Monitor)"
-                    + " runs on this node; the bundle dev.cascade.monitoring provides it");
+                    + " runs on this node; feature:install cascade-monitoring provides it");
         }
         LoopMetrics loop = m.loop();
         Histogram latency = m.updateLatency();
