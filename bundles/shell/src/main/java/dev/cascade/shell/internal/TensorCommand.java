@@ -94,10 +94,12 @@ public final class TensorCommand implements Action {
             return null;
         }
         done.ifPresent(r -> out.printf(
-                "%s: estimation reset (reset v%d); the pair is back on its %s%n%n",
+                "%s: estimation reset (reset v%d); %s%n%n",
                 id,
                 r.version(),
-                p.tensorVersion() == 0 && !isZero(tensor) ? "configured initial tensor" : "way to learn from scratch"));
+                isZero(tensor)
+                        ? "the pair has no initial tensor: it holds, and learns from scratch"
+                        : "the pair is back on its configured initial tensor"));
         String format = "%-12s %s%n";
         out.printf(format, "pair", p.id());
         out.printf(format, "version", "v" + p.tensorVersion());

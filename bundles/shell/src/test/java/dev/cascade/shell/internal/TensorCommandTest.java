@@ -86,6 +86,18 @@ class TensorCommandTest {
     }
 
     @Test
+    void aResetPairWithoutInitialTensorLearnsFromScratch() throws Exception {
+        TensorCommand command = command(true, false);
+        command.estimation = pair -> {
+            loop.with(Fakes.status(pair, new Vector3(24, 45, 120), 0), dev.cascade.api.tensor.Matrix3.ZERO);
+            return CompletableFuture.completedFuture(new TensorReset(pair, 4, "node-a", STORED));
+        };
+        assertTrue(run(command)
+                .startsWith("hall1: estimation reset (reset v4); the pair has no initial tensor: it holds, and learns"
+                        + " from scratch"));
+    }
+
+    @Test
     void jsonParses() throws Exception {
         JsonNode before = new ObjectMapper().readTree(run(command(false, true)));
         assertEquals(3, before.get("version").asLong());
