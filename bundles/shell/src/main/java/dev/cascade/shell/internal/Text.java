@@ -10,9 +10,18 @@ final class Text {
 
     private Text() {}
 
-    /** @return the number with four significant digits, or {@code -} for NaN */
+    /**
+     * @return the number with four significant digits, whole numbers from 10000 to 10^9 without an exponent,
+     *     or {@code -} for NaN
+     */
     static String number(double v) {
-        return Double.isNaN(v) ? "-" : String.format(Locale.ROOT, "%.4g", v);
+        if (Double.isNaN(v)) {
+            return "-";
+        }
+        double magnitude = Math.abs(v);
+        return magnitude >= 1e4 && magnitude < 1e9
+                ? String.format(Locale.ROOT, "%.0f", v)
+                : String.format(Locale.ROOT, "%.4g", v);
     }
 
     /** @return {@code x, y, z}, each with four significant digits */

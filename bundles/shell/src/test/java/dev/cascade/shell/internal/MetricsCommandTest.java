@@ -134,6 +134,16 @@ class MetricsCommandTest {
     }
 
     @Test
+    void largeNumbersHaveNoExponent() {
+        assertEquals("35650", Text.number(35649.7));
+        assertEquals("-123456789", Text.number(-123456789));
+        assertEquals("9999", Text.number(9999));
+        assertEquals("1.000e+09", Text.number(1e9));
+        assertEquals("0.001000", Text.number(0.001));
+        assertEquals("-", Text.number(Double.NaN));
+    }
+
+    @Test
     void jsonParses() throws Exception {
         JsonNode m = new ObjectMapper().readTree(run(MONITOR, true));
         assertEquals(120.0, m.get("loop").get("cycleTime").get("p99").asDouble());
