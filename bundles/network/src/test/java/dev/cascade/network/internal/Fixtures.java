@@ -87,6 +87,11 @@ final class Fixtures {
             public Optional<EstimatorSettings> estimatorSettings(String id) {
                 return List.of(pairs).contains(id) ? Optional.of(settings) : Optional.empty();
             }
+
+            @Override
+            public Optional<dev.cascade.api.tensor.Matrix3> tensor(String id) {
+                return Optional.empty();
+            }
         };
     }
 
