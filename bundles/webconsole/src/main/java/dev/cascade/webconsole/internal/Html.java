@@ -43,11 +43,14 @@ final class Html {
             return "0";
         }
         double magnitude = Math.abs(value);
-        if (magnitude >= 1e5 || magnitude < 1e-3) {
+        if (magnitude >= 1e9 || magnitude < 1e-3) {
             return String.format(Locale.ROOT, "%.3e", value);
         }
+        if (magnitude >= 1e4) {
+            return String.format(Locale.ROOT, "%.0f", value);
+        }
         String text = String.format(Locale.ROOT, "%.4g", value);
-        if (text.contains(".") && !text.contains("e")) {
+        if (text.contains(".")) {
             text = text.replaceAll("0+$", "").replaceAll("\\.$", "");
         }
         return text;

@@ -54,6 +54,7 @@ public final class NetworkPage extends ConsolePage {
             return Views.NO_MONITOR;
         }
         StringBuilder out = new StringBuilder(16384);
+        out.append(Views.strip(m, appRoot(request)));
         Optional<NetworkMetrics> found = m.network();
         if (found.isEmpty()) {
             out.append("<p class=\"cascade-absent\"><strong>No network runs on this node</strong> (bundle"

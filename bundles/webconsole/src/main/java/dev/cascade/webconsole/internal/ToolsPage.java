@@ -68,6 +68,7 @@ public final class ToolsPage extends ConsolePage {
         String root = pluginRoot(request);
         ToolCapacity capacity = m.capacity();
         StringBuilder out = new StringBuilder(16384);
+        out.append(Views.strip(m, appRoot(request)));
         out.append("<h2>Node capacity for tools</h2>");
         out.append(Svg.meters(
                 "held by admitted tools / granted to tools",

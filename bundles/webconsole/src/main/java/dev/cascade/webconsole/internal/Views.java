@@ -20,6 +20,28 @@ final class Views {
                     + " The Cascade pages read the node through the Monitor service (bundle dev.cascade.monitoring);"
                     + " install or start it (feature cascade-monitoring) and this page fills in by itself.</p>";
 
+    /**
+     * @return one line on top of every page: the node, its transport and every pair with its state, each
+     *     linked to its page, so an operator sees on any page whether every loop runs
+     */
+    static String strip(dev.cascade.api.monitoring.Monitor monitor, String appRoot) {
+        StringBuilder out = new StringBuilder("<p class=\"strip\">Node <strong>")
+                .append(escape(monitor.node()))
+                .append("</strong> \u00b7 transport ")
+                .append(monitor.network()
+                        .map(n -> escape(n.transport()) + " " + state(n.state()))
+                        .orElse("none"))
+                .append(" \u00b7 pairs:");
+        List<dev.cascade.api.monitoring.PairMetrics> pairs = monitor.pairs();
+        if (pairs.isEmpty()) {
+            out.append(" none");
+        }
+        for (dev.cascade.api.monitoring.PairMetrics pair : pairs) {
+            out.append(' ').append(pairLink(appRoot, pair.id())).append(' ').append(state(pair.status().state()));
+        }
+        return out.append("</p>").toString();
+    }
+
     /** @return a state name styled by its class, e.g. {@code RUNNING} green */
     static String state(Enum<?> state) {
         return "<span class=\"state-" + state.name() + "\">" + state.name() + "</span>";
