@@ -37,7 +37,10 @@ final class Views {
             out.append(" none");
         }
         for (dev.cascade.api.monitoring.PairMetrics pair : pairs) {
-            out.append(' ').append(pairLink(appRoot, pair.id())).append(' ').append(state(pair.status().state()));
+            out.append(' ')
+                    .append(pairLink(appRoot, pair.id()))
+                    .append(' ')
+                    .append(state(pair.status().state()));
         }
         return out.append("</p>").toString();
     }

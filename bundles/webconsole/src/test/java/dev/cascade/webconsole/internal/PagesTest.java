@@ -193,6 +193,7 @@ class PagesTest {
         assertTrue(body.contains("data-used=\"0.2\" data-limit=\"0.05\""), "use against contract");
         assertTrue(body.contains("value=\"release\">"), body);
         assertTrue(body.contains("slow-hook"), "hooks listed");
+        assertTrue(body.contains("class=\"strip\"") && body.contains("Node <strong>node-&lt;1&gt;</strong>"), body);
 
         Fakes.FakeTools tools = new Fakes.FakeTools();
         tools.states.put("deadband", ToolState.ACTIVE);
