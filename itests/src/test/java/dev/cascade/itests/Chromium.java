@@ -75,8 +75,9 @@ final class Chromium implements AutoCloseable {
                 .redirectOutput(log.toFile())
                 .start();
         try {
-            HttpClient http =
-                    HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+            HttpClient http = HttpClient.newBuilder()
+                    .connectTimeout(Duration.ofSeconds(2))
+                    .build();
             URI list = URI.create("http://127.0.0.1:" + port + "/json/list");
             String targets = Conditions.await(
                     "Chromium's DevTools endpoint lists a page (log: " + log + ")",
@@ -88,7 +89,8 @@ final class Chromium implements AutoCloseable {
                         return http.send(HttpRequest.newBuilder(list).build(), HttpResponse.BodyHandlers.ofString())
                                 .body();
                     },
-                    body -> body.contains("\"type\": \"page\"") && WS_URL.matcher(body).find());
+                    body -> body.contains("\"type\": \"page\"")
+                            && WS_URL.matcher(body).find());
             Matcher url = WS_URL.matcher(targets);
             url.find();
             Chromium[] self = new Chromium[1];
@@ -218,7 +220,8 @@ final class Chromium implements AutoCloseable {
             return;
         }
         try (Stream<Path> paths = Files.walk(dir)) {
-            List<Path> all = new ArrayList<>(paths.sorted(Comparator.reverseOrder()).toList());
+            List<Path> all =
+                    new ArrayList<>(paths.sorted(Comparator.reverseOrder()).toList());
             for (Path p : all) {
                 Files.deleteIfExists(p);
             }
@@ -250,7 +253,8 @@ final class Chromium implements AutoCloseable {
 
     /** @return the first string value of {@code "field":"..."} in {@code json}, unescaped */
     static String stringField(String json, String field) {
-        Matcher start = Pattern.compile("\"" + Pattern.quote(field) + "\"\\s*:\\s*\"").matcher(json);
+        Matcher start =
+                Pattern.compile("\"" + Pattern.quote(field) + "\"\\s*:\\s*\"").matcher(json);
         if (!start.find()) {
             throw new IllegalStateException("no string field " + field + " in " + abbreviate(json));
         }

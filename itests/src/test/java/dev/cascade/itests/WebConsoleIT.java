@@ -81,13 +81,17 @@ public class WebConsoleIT {
 
     @Test
     public void everyCascadePageRendersItsPlotsInARealBrowser() throws Exception {
-        Assume.assumeTrue(Chromium.BINARY + " is installed (scripts/test-tools)", new File(Chromium.BINARY).canExecute());
+        Assume.assumeTrue(
+                Chromium.BINARY + " is installed (scripts/test-tools)", new File(Chromium.BINARY).canExecute());
         String console = "http://127.0.0.1:" + System.getProperty("cascade.itest.httpPort") + "/system/console/";
         Path target = Path.of(System.getProperty("cascade.itest.target"));
         Path screenshots = target.resolve("screenshots");
         // the demo's pair runs and has some history to plot
         Conditions.await(
-                "the demo pair hall1 has history", DEADLINE, () -> monitor.history("hall1").size(), n -> n > 40);
+                "the demo pair hall1 has history",
+                DEADLINE,
+                () -> monitor.history("hall1").size(),
+                n -> n > 40);
 
         try (Chromium browser = Chromium.start(target.resolve("chromium.log"), DEADLINE)) {
             browser.authorize("admin", System.getProperty("cascade.itest.password"));
@@ -121,7 +125,8 @@ public class WebConsoleIT {
             browser.navigate(console + "cascade-pair?id=hall1");
             Conditions.await("the pair page is loaded", DEADLINE, () -> browser.evaluate(PAGES[1][2]), "ok"::equals);
             Vector3 wanted = new Vector3(before.x() + 0.5, before.y(), before.z());
-            String said = submitSetpoint(browser, Double.toString(wanted.x()), Double.toString(wanted.y()), Double.toString(wanted.z()));
+            String said = submitSetpoint(
+                    browser, Double.toString(wanted.x()), Double.toString(wanted.y()), Double.toString(wanted.z()));
             assertTrue(said, said.startsWith("Setpoint of hall1 is now"));
             assertEquals(wanted, loop.pair("hall1").orElseThrow().setpoint());
 
@@ -152,15 +157,24 @@ public class WebConsoleIT {
 
     @Test
     public void actionsNeedCredentialsAndTheConsolesHeader() throws Exception {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        HttpClient http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         URI pair = URI.create(
                 "http://127.0.0.1:" + System.getProperty("cascade.itest.httpPort") + "/system/console/cascade-pair");
-        String auth = "Basic " + Base64.getEncoder()
-                .encodeToString(("admin:" + System.getProperty("cascade.itest.password")).getBytes(StandardCharsets.UTF_8));
-        Conditions.await("the pair page answers", DEADLINE, () -> http.send(
-                                HttpRequest.newBuilder(pair).header("Authorization", auth).build(),
+        String auth = "Basic "
+                + Base64.getEncoder()
+                        .encodeToString(("admin:" + System.getProperty("cascade.itest.password"))
+                                .getBytes(StandardCharsets.UTF_8));
+        Conditions.await(
+                "the pair page answers",
+                DEADLINE,
+                () -> http.send(
+                                HttpRequest.newBuilder(pair)
+                                        .header("Authorization", auth)
+                                        .build(),
                                 HttpResponse.BodyHandlers.discarding())
-                        .statusCode(), code -> code == 200);
+                        .statusCode(),
+                code -> code == 200);
         Vector3 before = loop.pair("hall1").orElseThrow().setpoint();
         String form = "action=setpoint&id=hall1&x=1&y=2&z=3";
 
