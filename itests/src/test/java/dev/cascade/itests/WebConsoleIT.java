@@ -8,6 +8,7 @@ import static org.ops4j.pax.exam.CoreOptions.systemProperty;
 import dev.cascade.api.control.ControlLoop;
 import dev.cascade.api.monitoring.Monitor;
 import dev.cascade.api.tensor.Vector3;
+import dev.cascade.api.tools.ToolState;
 import java.io.File;
 import java.io.IOException;
 import java.net.URI;
@@ -138,7 +139,46 @@ public class WebConsoleIT {
             assertTrue(cssClass, cssClass.contains("error"));
 
             loop.setpoint("hall1", before);
+
+            // quarantine and release a tool with the tools page's buttons
+            String tool = "dev.cascade.tensor.internal.RlsEstimator";
+            browser.navigate(console + "cascade-tools");
+            Conditions.await("the tools page is loaded", DEADLINE, () -> browser.evaluate(PAGES[2][2]), "ok"::equals);
+            String quarantined = click(browser, tool, "quarantine");
+            assertTrue(quarantined, quarantined.startsWith(tool + ": quarantine done; now QUARANTINED"));
+            assertTrue(quarantined, quarantined.contains("from the Web Console"));
+            assertEquals(ToolState.QUARANTINED, state(tool));
+            Conditions.await(
+                    "the refreshed tools page offers release",
+                    DEADLINE,
+                    () -> browser.evaluate(button(tool, "release") + ".disabled ? 'disabled' : 'enabled'"),
+                    "enabled"::equals);
+            assertTrue(click(browser, tool, "release").startsWith(tool + ": release done; now ACTIVE"));
+            assertEquals(ToolState.ACTIVE, state(tool));
         }
+    }
+
+    private static String button(String tool, String action) {
+        return "document.querySelector('tr[data-tool=\"" + tool + "\"] button[value=\"" + action + "\"]')";
+    }
+
+    /** @return the message the tools page shows after the button was clicked */
+    private static String click(Chromium browser, String tool, String action) throws Exception {
+        browser.evaluate("(function () { document.getElementById('cascade-message').textContent = '';"
+                + button(tool, action) + ".click(); return 'clicked'; })()");
+        return Conditions.await(
+                "the page reports the " + action + " of " + tool,
+                DEADLINE,
+                () -> browser.evaluate("document.getElementById('cascade-message').textContent"),
+                m -> !m.isEmpty() && !m.startsWith("Sending"));
+    }
+
+    private ToolState state(String tool) {
+        return monitor.tools().stream()
+                .filter(t -> t.name().equals(tool))
+                .findFirst()
+                .orElseThrow()
+                .state();
     }
 
     /** @return the message the page shows after its form was submitted with these values */

@@ -194,7 +194,7 @@ public final class ToolsPage extends ConsolePage {
                     404, "no tool '" + name + "' on this node (tools: " + (known.isEmpty() ? "none" : known) + ")");
         }
         switch (action) {
-            case "quarantine" -> tools.quarantine(name, "quarantined by an operator in the Web Console");
+            case "quarantine" -> tools.quarantine(name, "from the Web Console");
             case "release" -> tools.release(name);
             case "stop" -> tools.stop(name);
             default -> tools.start(name);
