@@ -84,7 +84,7 @@ public final class OverviewPage extends ConsolePage {
                 + "<th>confidence</th><th>tensor</th><th>cycles</th><th>missed</th><th>reason</th></tr>");
         for (PairMetrics pair : pairs) {
             PairStatus s = pair.status();
-            List<PairSample> history = m.history(s.id());
+            List<PairSample> history = Views.thin(m.history(s.id()), 140);
             double[] norms = new double[history.size()];
             for (int i = 0; i < norms.length; i++) {
                 norms[i] = Views.norm(history.get(i).error());

@@ -120,7 +120,7 @@ public final class PairPage extends ConsolePage {
         }
         PairMetrics pair = found.get();
         PairStatus s = pair.status();
-        List<PairSample> history = m.history(s.id());
+        List<PairSample> history = Views.thin(m.history(s.id()), 500);
         StringBuilder out = new StringBuilder(32768);
         out.append("<h2>Pair <span id=\"cascade-pair\">")
                 .append(escape(s.id()))

@@ -24,4 +24,15 @@ class HtmlTest {
         assertEquals("0", Html.number(0));
         assertEquals("\u2013", Html.number(Double.NaN));
     }
+
+    @Test
+    void thinningKeepsTheLatestSampleAndAboutTheGivenCount() {
+        java.util.List<Integer> all =
+                java.util.stream.IntStream.range(0, 1200).boxed().toList();
+        java.util.List<Integer> kept = Views.thin(all, 500);
+        assertEquals(400, kept.size());
+        assertEquals(1199, kept.get(kept.size() - 1));
+        assertEquals(3, kept.get(1) - kept.get(0));
+        assertEquals(all.subList(0, 10), Views.thin(all.subList(0, 10), 500));
+    }
 }

@@ -26,7 +26,7 @@ class PagesTest {
         assertEquals(200, response.status);
         assertTrue(body.contains("href=\"/system/console/cascade-pair?id=hall1\""), body);
         assertTrue(body.contains("class=\"cascade-plot sparkline\""), body);
-        assertTrue(body.contains("data-points=\"200\""), "the sparkline plots the history");
+        assertTrue(body.contains("data-points=\"100\""), "the sparkline plots the history, thinned to its width");
         assertTrue(body.contains("b&lt;2&gt;") && !body.contains("b<2>"), "ids are escaped");
         assertTrue(body.contains("node-&lt;1&gt;"), "the node id, escaped");
         assertTrue(body.contains("inproc") && body.contains("state-CONNECTED"), "the transport");
