@@ -1,5 +1,6 @@
 package dev.cascade.api.network;
 
+import java.util.List;
 import java.util.Optional;
 import org.osgi.annotation.versioning.ProviderType;
 
@@ -12,4 +13,13 @@ public interface NetworkMonitor {
 
     /** @return the optimizer's metrics now; empty when no optimizer runs on this node */
     Optional<OptimizerMetrics> optimizer();
+
+    /**
+     * @return per pair, its measurements counted from the loop to the optimizer, sorted by pair id; empty
+     *     from an implementation that keeps no such accounts
+     * @since 1.1.0
+     */
+    default List<PairAccount> accounts() {
+        return List.of();
+    }
 }

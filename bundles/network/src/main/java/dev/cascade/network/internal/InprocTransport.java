@@ -82,20 +82,27 @@ public final class InprocTransport implements Transport {
         if (batchReceivers.isEmpty()) {
             return CompletableFuture.failedFuture(new IllegalStateException("no optimizer is subscribed"));
         }
-        return deliver(batches, batchReceivers, batch);
+        return deliver(batches, batchReceivers, batch, true);
     }
 
     @Override
     public CompletionStage<Void> publish(TensorUpdate update) {
-        return deliver(updates, updateReceivers, update);
+        return deliver(updates, updateReceivers, update, false);
     }
 
+    /**
+     * @param required true if the value must reach a receiver: the send fails if the last one left while the
+     *     value waited in the queue (an optimizer stopping), so the batch spools instead of being lost
+     */
     private static <T> CompletionStage<Void> deliver(
-            ThreadPoolExecutor executor, List<Consumer<T>> receivers, T value) {
+            ThreadPoolExecutor executor, List<Consumer<T>> receivers, T value, boolean required) {
         CompletableFuture<Void> done = new CompletableFuture<>();
         try {
             executor.execute(() -> {
                 try {
+                    if (required && receivers.isEmpty()) {
+                        throw new IllegalStateException("no optimizer is subscribed");
+                    }
                     for (Consumer<T> receiver : receivers) {
                         receiver.accept(value);
                     }

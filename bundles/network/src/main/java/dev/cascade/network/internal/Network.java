@@ -9,12 +9,15 @@ import dev.cascade.api.network.Batch;
 import dev.cascade.api.network.NetworkMetrics;
 import dev.cascade.api.network.NetworkMonitor;
 import dev.cascade.api.network.OptimizerMetrics;
+import dev.cascade.api.network.PairAccount;
 import dev.cascade.api.network.TensorCache;
 import dev.cascade.api.network.Transport;
 import dev.cascade.api.network.TransportState;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -117,6 +120,7 @@ public final class Network implements MeasurementCollector, NetworkMonitor {
     private final long retryNanos;
     private final String nodeId;
     private final TensorCache cache;
+    private final FoldLedger ledger;
     private final LongSupplier clock;
     private final Map<String, Ring> rings = new ConcurrentHashMap<>();
     private final Spool spool;
@@ -137,13 +141,24 @@ public final class Network implements MeasurementCollector, NetworkMonitor {
     private volatile Optimizer optimizer;
 
     @Activate
-    public Network(Config config, @Reference Node node, @Reference TensorCache cache) throws IOException {
-        this(config, node, cache, System::currentTimeMillis);
+    public Network(Config config, @Reference Node node, @Reference TensorCache cache, @Reference FoldLedger ledger)
+            throws IOException {
+        this(config, node, cache, System::currentTimeMillis, ledger);
         thread.scheduleWithFixedDelay(this::tickSafely, pollMillis(), pollMillis(), TimeUnit.MILLISECONDS);
     }
 
-    /** For tests: nothing runs until the test calls {@link #tick()}. */
+    /** For benchmarks: the batcher thread runs, with a ledger of its own. */
+    Network(Config config, Node node, TensorCache cache) throws IOException {
+        this(config, node, cache, new FoldLedger());
+    }
+
+    /** For tests: nothing runs until the test calls {@link #tick()}; a ledger of its own. */
     Network(Config config, Node node, TensorCache cache, LongSupplier clock) throws IOException {
+        this(config, node, cache, clock, new FoldLedger());
+    }
+
+    /** For tests: nothing runs until the test calls {@link #tick()}. */
+    Network(Config config, Node node, TensorCache cache, LongSupplier clock, FoldLedger ledger) throws IOException {
         this.transportName = Check.name(PID, "transport", config.transport());
         this.ringCapacity = config.ringCapacity();
         if (ringCapacity < 16 || ringCapacity > 1 << 20 || Integer.bitCount(ringCapacity) != 1) {
@@ -157,6 +172,7 @@ public final class Network implements MeasurementCollector, NetworkMonitor {
         int spoolMax = (int) Check.range(PID, "spoolMaxBatches", config.spoolMaxBatches(), 1, 10_000_000);
         this.nodeId = node.id();
         this.cache = cache;
+        this.ledger = ledger;
         this.clock = clock;
         this.spool = new Spool(directory(config.spoolDirectory()), spoolMax);
         this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -252,6 +268,8 @@ public final class Network implements MeasurementCollector, NetworkMonitor {
         }
         long sequence = ring.nextSequence++;
         ring.cut(sequence, System.nanoTime());
+        ring.batchesCut++;
+        ring.measurementsCut += measurements.size();
         batchesCut++;
         return new Batch(ring.pair, nodeId, sequence, measurements, now);
     }
@@ -426,5 +444,31 @@ public final class Network implements MeasurementCollector, NetworkMonitor {
     public Optional<OptimizerMetrics> optimizer() {
         Optimizer o = optimizer;
         return o == null ? Optional.empty() : Optional.of(o.metrics());
+    }
+
+    @Override
+    public List<PairAccount> accounts() {
+        List<PairAccount> accounts = new ArrayList<>();
+        for (Ring ring : rings.values()) {
+            // folded last: a batch cut before this read and folded meanwhile counts on both sides
+            long collected = ring.collected();
+            long overwritten = ring.overwritten();
+            long waiting = ring.available();
+            long batches = ring.batchesCut;
+            long measurements = ring.measurementsCut;
+            FoldLedger.Folded folded = ledger.pair(ring.pair);
+            accounts.add(new PairAccount(
+                    ring.pair,
+                    collected,
+                    overwritten,
+                    waiting,
+                    batches,
+                    measurements,
+                    folded.batches(),
+                    folded.measurements(),
+                    folded.duplicates()));
+        }
+        accounts.sort(Comparator.comparing(PairAccount::pair));
+        return accounts;
     }
 }

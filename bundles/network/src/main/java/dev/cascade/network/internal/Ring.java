@@ -46,6 +46,10 @@ final class Ring {
     private volatile long overwritten;
     /** The next batch's sequence; see {@link Network} for why it starts from the clock. */
     long nextSequence;
+    /** Batches cut, and measurements in them; written by the batcher thread only. */
+    volatile long batchesCut;
+
+    volatile long measurementsCut;
 
     // when the last batches were cut, to measure update latency; guarded by cuts
     private final long[] cutSequence = new long[64];
