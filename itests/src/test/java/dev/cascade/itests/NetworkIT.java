@@ -173,6 +173,8 @@ public class NetworkIT {
                 Duration.ofSeconds(30),
                 () -> account("hall1"),
                 a -> a.batchesFolded() >= a.batchesCut());
+        System.out.println("optimizer stopped " + seconds + " s: " + cycles + " cycles, spool " + spooledBefore + " -> "
+                + down.spoolDepth() + "; then " + settled);
         assertEquals("batches folded == batches cut: " + settled, settled.batchesCut(), settled.batchesFolded());
         assertEquals(
                 "measurements folded == measurements cut, none lost, none folded twice: " + settled,
