@@ -8,6 +8,8 @@ import dev.cascade.api.control.PairState;
 import dev.cascade.api.control.PairStatus;
 import dev.cascade.api.domain.DomainAdapter;
 import dev.cascade.api.estimation.EstimatorSettings;
+import dev.cascade.api.monitoring.Histogram;
+import dev.cascade.api.monitoring.LoopMetrics;
 import dev.cascade.api.network.CachedTensor;
 import dev.cascade.api.network.TensorCache;
 import dev.cascade.api.tensor.Matrix3;
@@ -62,6 +64,9 @@ public final class LoopEngine implements ControlLoop {
     private final Map<String, PairRuntime> runtimes = new HashMap<>();
     private final Map<Long, Map.Entry<String, Domain>> domainsByService = new HashMap<>();
     private final Map<Long, FilterSlot> filters = new TreeMap<>();
+
+    /** Cycle time and lateness per loop pass, recorded by the loop thread(s). */
+    final LoopTiming timing = new LoopTiming();
 
     private volatile Plan plan = Plan.EMPTY;
     private volatile MeasurementCollector collector;
@@ -585,6 +590,16 @@ public final class LoopEngine implements ControlLoop {
     @Override
     public Optional<EstimatorSettings> estimatorSettings(String id) {
         return Optional.ofNullable(plan.entry(id)).map(e -> e.settings().estimatorSettings());
+    }
+
+    @Override
+    public LoopMetrics loop() {
+        Histogram[] timed = timing.snapshot();
+        long missed = 0;
+        for (Plan.Entry e : plan.entries()) {
+            missed += e.runtime().missedDeadlines;
+        }
+        return new LoopMetrics(timed[0].count(), timed[0], timed[1], missed);
     }
 
     private static PairStatus status(Plan.Entry e) {

@@ -91,6 +91,57 @@ class LoopEngineTest {
     }
 
     @Test
+    void theLoopRecordsEachPassCycleTimeAndLateness() throws Exception {
+        plant("h1", "u1");
+        engine.put("pid-a", Configs.settings("id", "a", "parent", "h1", "child", "u1", "rate", "100"));
+        await("a runs", () -> status("a").cycles() > 20);
+        dev.cascade.api.monitoring.LoopMetrics first = engine.loop();
+        await("more passes", () -> engine.loop().passes() > first.passes() + 20);
+        dev.cascade.api.monitoring.LoopMetrics m = engine.loop();
+        // one pair: every pass runs it, so passes and cycles move together
+        assertTrue(m.passes() >= first.passes() + 20, m.toString());
+        assertEquals(m.passes(), m.cycleTime().count());
+        assertEquals(m.passes(), m.lateness().count());
+        assertEquals("microseconds", m.cycleTime().unit());
+        assertTrue(
+                m.cycleTime().p50() > 0 && m.cycleTime().p50() <= m.cycleTime().p99(), m.toString());
+        assertTrue(m.cycleTime().max() >= m.lateness().p50(), "a pass ends after it starts: " + m);
+        long inBuckets = m.cycleTime().buckets().stream()
+                .mapToLong(dev.cascade.api.monitoring.Histogram.Bucket::count)
+                .sum();
+        assertEquals(m.cycleTime().count(), inBuckets);
+        assertTrue(Double.isInfinite(
+                m.cycleTime().buckets().get(m.cycleTime().buckets().size() - 1).upTo()));
+    }
+
+    @Test
+    void hdrSnapshotsGiveCountsPercentilesAndBuckets() {
+        org.HdrHistogram.Histogram h = new org.HdrHistogram.Histogram(LoopTiming.HIGHEST_NANOS, 2);
+        for (int i = 1; i <= 100; i++) {
+            h.recordValue(i * 1000L); // 1..100 us
+        }
+        dev.cascade.api.monitoring.Histogram s =
+                HdrSnapshots.of(h, 1000.0, "microseconds", HdrSnapshots.MICROSECOND_BOUNDS);
+        assertEquals(100, s.count());
+        assertEquals(50.5, s.mean(), 0.6);
+        assertEquals(50, s.p50(), 1);
+        assertEquals(99, s.p99(), 1);
+        assertEquals(100, s.max(), 1);
+        // 1-2-5 buckets: (0,1] 1, (1,2] 1, (2,5] 3, (5,10] 5, (10,20] 10, (20,50] 30, (50,100] 50
+        long[] expected = {1, 1, 3, 5, 10, 30, 50};
+        for (int i = 0; i < expected.length; i++) {
+            assertEquals(
+                    expected[i],
+                    s.buckets().get(i).count(),
+                    "bucket up to " + s.buckets().get(i).upTo());
+        }
+        assertEquals(
+                dev.cascade.api.monitoring.Histogram.empty("microseconds"),
+                HdrSnapshots.of(
+                        new org.HdrHistogram.Histogram(2), 1000.0, "microseconds", HdrSnapshots.MICROSECOND_BOUNDS));
+    }
+
+    @Test
     void aDuplicatePairIdIsRejectedAndShown() throws Exception {
         engine.put("pid-a", Configs.settings("id", "a"));
         IllegalArgumentException e =

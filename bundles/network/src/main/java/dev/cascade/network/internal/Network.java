@@ -5,6 +5,7 @@ import dev.cascade.api.control.Measurement;
 import dev.cascade.api.control.MeasurementCollector;
 import dev.cascade.api.control.MeasurementView;
 import dev.cascade.api.estimation.TensorUpdate;
+import dev.cascade.api.monitoring.Histogram;
 import dev.cascade.api.network.Batch;
 import dev.cascade.api.network.NetworkMetrics;
 import dev.cascade.api.network.NetworkMonitor;
@@ -438,6 +439,11 @@ public final class Network implements MeasurementCollector, NetworkMonitor {
                 updatesRejected,
                 latencies.lastMillis(),
                 latencies.p99Millis());
+    }
+
+    @Override
+    public Histogram updateLatency() {
+        return latencies.histogram();
     }
 
     @Override

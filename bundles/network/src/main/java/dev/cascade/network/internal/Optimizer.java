@@ -7,6 +7,7 @@ import dev.cascade.api.estimation.Estimator;
 import dev.cascade.api.estimation.EstimatorSettings;
 import dev.cascade.api.estimation.EstimatorState;
 import dev.cascade.api.estimation.TensorUpdate;
+import dev.cascade.api.monitoring.HookRunner;
 import dev.cascade.api.network.Batch;
 import dev.cascade.api.network.CachedTensor;
 import dev.cascade.api.network.OptimizerMetrics;
@@ -86,6 +87,8 @@ public final class Optimizer {
     private Estimator estimator;
     private Transport transport;
     private AutoCloseable subscription;
+    /** Runs the analysis hooks around each fold (monitoring); absent: no hooks run. Never waited on. */
+    private volatile HookRunner hooks;
 
     @Activate
     public Optimizer(
@@ -155,6 +158,20 @@ public final class Optimizer {
         }
     }
 
+    @Reference(
+            cardinality = ReferenceCardinality.OPTIONAL,
+            policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void setHooks(HookRunner runner) {
+        this.hooks = runner;
+    }
+
+    void unsetHooks(HookRunner runner) {
+        if (this.hooks == runner) {
+            this.hooks = null;
+        }
+    }
+
     private void resubscribe() {
         if (subscription != null) {
             try {
@@ -194,6 +211,10 @@ public final class Optimizer {
                     batch.pair());
             return;
         }
+        HookRunner runner = hooks;
+        if (runner != null) {
+            runner.before(batch); // hands over and returns: the fold never waits on a hook
+        }
         Estimate estimate;
         try {
             estimate = e.fold(Optional.ofNullable(pair.state), batch, settings.get(), List.of());
@@ -220,6 +241,9 @@ public final class Optimizer {
         pair.folded.put(batch.producer(), batch.sequence());
         ledger.folded(batch);
         if (estimate.gain().equals(Matrix3.ZERO) || estimate.confidence() == 0) {
+            if (runner != null) {
+                runner.after(batch, Optional.empty());
+            }
             return; // no model yet: nothing for the loop
         }
         pair.version++;
@@ -235,6 +259,9 @@ public final class Optimizer {
                 nodeId,
                 clock.getAsLong());
         ledger.published();
+        if (runner != null) {
+            runner.after(batch, Optional.of(update));
+        }
         t.publish(update).whenComplete((ok, failed) -> {
             if (failed != null) {
                 LOG.warn(
