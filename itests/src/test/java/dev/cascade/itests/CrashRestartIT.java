@@ -94,9 +94,11 @@ class CrashRestartIT {
                     () -> cachedVersion(env, password),
                     v -> v > cachedAfter);
             assertTrue(later > persisted);
-            System.out.println("kill -9 with v" + persisted + " persisted (v" + persistedBefore + " seen before the kill);"
-                    + " after the restart: cache v" + cachedAfter + ", then v" + later + "; tensor in use v" + inUseBefore
-                    + " before and after");
+            System.out.println(
+                    "kill -9 with v" + persisted + " persisted (v" + persistedBefore + " seen before the kill);"
+                            + " after the restart: cache v" + cachedAfter + ", then v" + later + "; tensor in use v"
+                            + inUseBefore
+                            + " before and after");
 
             String all = Files.readString(log);
             assertFalse(all.contains("is unreadable"), grep(all, "unreadable"));
