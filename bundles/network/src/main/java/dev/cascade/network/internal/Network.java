@@ -124,6 +124,12 @@ public final class Network implements MeasurementCollector, NetworkMonitor {
     private final FoldLedger ledger;
     private final LongSupplier clock;
     private final Map<String, Ring> rings = new ConcurrentHashMap<>();
+    /**
+     * The ring of the pair collected last (the loop thread's, a plain field: a stale value only costs a map
+     * lookup; a ring's fields the loop reads are final).
+     */
+    private Ring lastRing;
+
     private final Spool spool;
     private final Latencies latencies = new Latencies();
     private final ScheduledExecutorService thread;
@@ -221,9 +227,14 @@ public final class Network implements MeasurementCollector, NetworkMonitor {
 
     @Override
     public void collect(MeasurementView measurement) {
-        Ring ring = rings.get(measurement.pair());
-        if (ring == null) {
-            ring = rings.computeIfAbsent(measurement.pair(), this::ring);
+        String pair = measurement.pair();
+        Ring ring = lastRing;
+        if (ring == null || ring.pair != pair) { // the same id instance, cycle after cycle: no map lookup
+            ring = rings.get(pair);
+            if (ring == null) {
+                ring = rings.computeIfAbsent(pair, this::ring);
+            }
+            lastRing = ring;
         }
         ring.put(measurement);
     }
