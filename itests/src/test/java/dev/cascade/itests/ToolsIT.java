@@ -219,31 +219,46 @@ public class ToolsIT {
             Conditions.await(
                     "the demo pair settles with the filter", DEADLINE, this::demo, s -> s.cycles() > cycles + 50);
             int mark = recorder.count();
-            Conditions.await("50 cycles recorded", DEADLINE, recorder::count, n -> n > mark + 50);
+            List<Sample> steady = new ArrayList<>();
+            Conditions.await("50 cycles recorded", DEADLINE, sampled(steady, recorder::count), n -> n > mark + 50);
             double normal = recorder.maxAbs(mark, recorder.count());
 
             Path updated = Files.createTempFile(deploy.getParent(), "deadband-updated", ".jar");
             withBundleVersion(original, updated, "0.1.1");
             int swap = recorder.count();
             Files.move(updated, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            List<Sample> across = new ArrayList<>();
+            across.add(Sample.of(demo()));
             Bundle after = Conditions.await(
                     "the dead-band bundle updated to 0.1.1",
                     DEADLINE,
-                    () -> bundle("dev.cascade.examples.deadband"),
+                    sampled(across, () -> bundle("dev.cascade.examples.deadband")),
                     b -> b.getVersion().toString().equals("0.1.1") && b.getState() == Bundle.ACTIVE);
             assertEquals("updated in place, not reinstalled", before.getBundleId(), after.getBundleId());
             Conditions.await(
                     "the updated dead-band filter is admitted",
                     DEADLINE,
-                    () -> tool(DEADBAND),
+                    sampled(across, () -> tool(DEADBAND)),
                     t -> t.isPresent() && t.get().state() == ToolState.ACTIVE);
             int end = recorder.count();
-            Conditions.await("50 more cycles recorded", DEADLINE, recorder::count, n -> n > end + 50);
+            Conditions.await("50 more cycles recorded", DEADLINE, sampled(across, recorder::count), n -> n > end + 50);
             double around = recorder.maxAbs(swap, recorder.count());
             System.out.println("largest increment: " + normal + " before, " + around + " around the update");
             assertTrue(
                     "no step in the output: largest increment around the update " + around + ", before " + normal,
                     around <= 3 * normal + 1e-6);
+            // the output the child gets (PairStatus.adjustment, after the safety stage), sampled by this thread
+            double steadyStep = Sample.largestStepPerCycle(steady);
+            double acrossStep = Sample.largestStepPerCycle(across);
+            System.out.println("largest output change per cycle: " + steadyStep + " before, " + acrossStep
+                    + " across the update; " + Sample.rate(across) + " cycles/s across it");
+            assertTrue(
+                    "no step in the pair's output: largest change per cycle across the update " + acrossStep
+                            + ", before " + steadyStep,
+                    acrossStep <= 3 * steadyStep + 1e-6);
+            assertTrue(
+                    "the loop keeps its rate (10 Hz) across the update: " + Sample.rate(across) + " cycles/s",
+                    Sample.rate(across) >= 9);
             demoKeepsRunning();
             assertEquals(PairState.RUNNING, demo().state());
         } finally {
@@ -251,6 +266,47 @@ public class ToolsIT {
         }
         Conditions.await(
                 "the dead-band filter left", DEADLINE, () -> tool(DEADBAND).isEmpty(), gone -> gone);
+    }
+
+    /** The demo pair as the test thread saw it, and when. */
+    record Sample(long nanos, long cycles, double[] adjustment) {
+        static Sample of(PairStatus s) {
+            return new Sample(System.nanoTime(), s.cycles(), new double[] {
+                s.adjustment().x(), s.adjustment().y(), s.adjustment().z()
+            });
+        }
+
+        /** The largest change of the output between two samples, divided by the cycles between them. */
+        static double largestStepPerCycle(List<Sample> samples) {
+            double largest = 0;
+            for (int i = 1; i < samples.size(); i++) {
+                Sample a = samples.get(i - 1);
+                Sample b = samples.get(i);
+                long cycles = b.cycles - a.cycles;
+                if (cycles > 0) {
+                    double d0 = b.adjustment[0] - a.adjustment[0];
+                    double d1 = b.adjustment[1] - a.adjustment[1];
+                    double d2 = b.adjustment[2] - a.adjustment[2];
+                    largest = Math.max(largest, Math.sqrt(d0 * d0 + d1 * d1 + d2 * d2) / cycles);
+                }
+            }
+            return largest;
+        }
+
+        /** Cycles per second from the first sample to the last. */
+        static double rate(List<Sample> samples) {
+            Sample first = samples.get(0);
+            Sample last = samples.get(samples.size() - 1);
+            return (last.cycles - first.cycles) / ((last.nanos - first.nanos) * 1e-9);
+        }
+    }
+
+    /** A probe that also samples the demo pair each time it is polled. */
+    private <T> Conditions.Probe<T> sampled(List<Sample> samples, Conditions.Probe<T> probe) {
+        return () -> {
+            samples.add(Sample.of(demo()));
+            return probe.get();
+        };
     }
 
     private Bundle bundle(String symbolicName) {

@@ -1,6 +1,7 @@
 package dev.cascade.api.network;
 
 import dev.cascade.api.monitoring.Histogram;
+import java.util.List;
 import java.util.Optional;
 import org.osgi.annotation.versioning.ProviderType;
 
@@ -13,6 +14,15 @@ public interface NetworkMonitor {
 
     /** @return the optimizer's metrics now; empty when no optimizer runs on this node */
     Optional<OptimizerMetrics> optimizer();
+
+    /**
+     * @return per pair, its measurements counted from the loop to the optimizer, sorted by pair id; empty
+     *     from an implementation that keeps no such accounts
+     * @since 1.1.0
+     */
+    default List<PairAccount> accounts() {
+        return List.of();
+    }
 
     /**
      * The distribution of update latencies, batch cut to tensor in use, since the network started.

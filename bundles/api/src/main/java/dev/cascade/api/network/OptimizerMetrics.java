@@ -4,7 +4,8 @@ import java.util.Objects;
 import org.osgi.annotation.versioning.ProviderType;
 
 /**
- * The optimizer running on this node, at one moment.
+ * The optimizer running on this node, at one moment. The counts are the node's since the network bundle
+ * started: they carry on when the optimizer component is stopped and started again.
  *
  * @param estimator the name of the estimator it folds with (configured)
  * @param running true while it is subscribed to batches (its transport and estimator are present)

@@ -51,7 +51,11 @@ public @interface ToolResources {
     /** @return threads of the tool's own executor; 0 if it only runs when called */
     int threads() default 0;
 
-    /** @return maximum calls per second; 0 for the rate of the pairs it serves */
+    /**
+     * @return maximum calls per second; 0 for the rate of the pairs it serves. For a filter the loop
+     *     enforces it per pair: called at most that often, evenly spread, and skipped (the frame passing
+     *     unchanged) on the cycles in between
+     */
     double maxCallRate() default 0;
 
     /** @return maximum time of one call on the loop thread, in microseconds */

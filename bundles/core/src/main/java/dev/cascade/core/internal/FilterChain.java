@@ -6,9 +6,17 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * The filters of one pair, by stage, in {@code service.ranking} order: an immutable snapshot, replaced
- * as a whole when a filter comes or goes. Running a stage bypasses (and counts) a filter that throws, writes
- * a non-finite value or overruns its budget: the frame is restored to what it was before that call.
+ * The filters of one pair, by stage, in {@code service.ranking} order: a snapshot, replaced as a whole
+ * when a filter comes or goes. Running a stage bypasses (and counts) a filter that throws, writes a
+ * non-finite value or overruns its budget: the frame is restored to what it was before that call.
+ *
+ * <p>A filter whose contract sets a maximum call rate ({@code cascade.tool.maxCallRate}) below the pair's
+ * rate is called for this pair at most that often: a call needs one call interval of credit and spends it,
+ * each cycle adds its time step, and on the cycles in between the filter is skipped, as if it were not in
+ * the chain (the frame passes unchanged; not a fault). The credit starts at one interval (the first cycle
+ * calls) and what is left after a call is capped at one interval, so over any stretch of time the calls
+ * are at most about {@code rate * time + 1}. That state (one double per filter) is the
+ * pair's and is touched by the loop thread only.
  */
 final class FilterChain {
 
@@ -20,11 +28,28 @@ final class FilterChain {
     private final FilterSlot[] pre;
     private final FilterSlot[] transform;
     private final FilterSlot[] post;
+    /** Per filter, seconds of call credit towards its maximum call rate; loop thread only. */
+    private final double[] preCredit;
+
+    private final double[] transformCredit;
+    private final double[] postCredit;
 
     private FilterChain(FilterSlot[] pre, FilterSlot[] transform, FilterSlot[] post) {
         this.pre = pre;
         this.transform = transform;
         this.post = post;
+        this.preCredit = credit(pre);
+        this.transformCredit = credit(transform);
+        this.postCredit = credit(post);
+    }
+
+    /** A full interval of credit: the first cycle calls every filter. */
+    private static double[] credit(FilterSlot[] slots) {
+        double[] credit = new double[slots.length];
+        for (int i = 0; i < slots.length; i++) {
+            credit[i] = slots[i].callIntervalSeconds;
+        }
+        return credit;
     }
 
     /** The chain of the filters among {@code all} that target {@code pair}. */
@@ -56,19 +81,30 @@ final class FilterChain {
     }
 
     void pre(Frame frame, double[] scratch, Fence fence, PairRuntime pair) {
-        run(pre, frame, scratch, fence, pair);
+        run(pre, preCredit, frame, scratch, fence, pair);
     }
 
     void transform(Frame frame, double[] scratch, Fence fence, PairRuntime pair) {
-        run(transform, frame, scratch, fence, pair);
+        run(transform, transformCredit, frame, scratch, fence, pair);
     }
 
     void post(Frame frame, double[] scratch, Fence fence, PairRuntime pair) {
-        run(post, frame, scratch, fence, pair);
+        run(post, postCredit, frame, scratch, fence, pair);
     }
 
-    private static void run(FilterSlot[] slots, Frame frame, double[] saved, Fence fence, PairRuntime pair) {
-        for (FilterSlot slot : slots) {
+    private static void run(
+            FilterSlot[] slots, double[] credit, Frame frame, double[] saved, Fence fence, PairRuntime pair) {
+        for (int k = 0; k < slots.length; k++) {
+            FilterSlot slot = slots[k];
+            double interval = slot.callIntervalSeconds;
+            if (interval > 0) {
+                double c = credit[k];
+                if (c < interval * (1 - 1e-9)) {
+                    credit[k] = c + frame.dt; // over its maximum call rate: skipped this cycle
+                    continue;
+                }
+                credit[k] = Math.min(c - interval, interval) + frame.dt;
+            }
             double[] e = frame.error;
             double[] a = frame.adjustment;
             saved[0] = e[0];

@@ -35,6 +35,11 @@ final class FilterSlot {
     final long serviceId;
     final PairTarget target;
     final long budgetNanos;
+    /**
+     * Seconds between two calls for one pair at the contract's maximum call rate
+     * ({@code cascade.tool.maxCallRate}); 0 for no limit but the pair's own rate.
+     */
+    final double callIntervalSeconds;
 
     final AtomicLong calls = new AtomicLong();
     final AtomicLong faults = new AtomicLong();
@@ -59,6 +64,24 @@ final class FilterSlot {
             long serviceId,
             PairTarget target,
             long budgetNanos) {
+        this(filter, name, stage, ranking, serviceId, target, budgetNanos, 0);
+    }
+
+    /** @param maxCallRate calls per second for each pair, at most; 0 for the pair's rate */
+    FilterSlot(
+            Filter filter,
+            String name,
+            FilterStage stage,
+            int ranking,
+            long serviceId,
+            PairTarget target,
+            long budgetNanos,
+            double maxCallRate) {
+        if (!(maxCallRate >= 0) || Double.isInfinite(maxCallRate)) {
+            throw new IllegalArgumentException(
+                    "maxCallRate = " + maxCallRate + " is not valid; use calls per second >= 0 (0: the pair's rate)");
+        }
+        this.callIntervalSeconds = maxCallRate == 0 ? 0 : 1 / maxCallRate;
         this.filter = filter;
         this.name = name;
         this.stage = stage;

@@ -259,7 +259,9 @@ public final class LoopEngine implements ControlLoop {
             PairTarget target = PairTarget.parse((String) properties.get(Filter.PAIRS));
             long budget = TimeUnit.MICROSECONDS.toNanos(
                     longProperty(properties, ToolResources.MAX_CALL_MICROS, DEFAULT_FILTER_BUDGET_MICROS));
-            FilterSlot slot = new FilterSlot(filter, name, stage, ranking(properties), serviceId, target, budget);
+            double maxCallRate = doubleProperty(properties, ToolResources.MAX_CALL_RATE, 0);
+            FilterSlot slot =
+                    new FilterSlot(filter, name, stage, ranking(properties), serviceId, target, budget, maxCallRate);
             slot.reporter = this::filterFault;
             filters.put(serviceId, slot);
             LOG.info("Filter {} added at stage {}", name, stage.property());
@@ -650,6 +652,21 @@ public final class LoopEngine implements ControlLoop {
 
     private static int ranking(Map<String, Object> properties) {
         return properties.get(Constants.SERVICE_RANKING) instanceof Integer i ? i : 0;
+    }
+
+    private static double doubleProperty(Map<String, Object> properties, String key, double fallback) {
+        Object v = properties.get(key);
+        if (v == null) {
+            return fallback;
+        }
+        if (v instanceof Number n) {
+            return n.doubleValue();
+        }
+        try {
+            return Double.parseDouble(v.toString().strip());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(key + " = '" + v + "' is not a number");
+        }
     }
 
     private static long longProperty(Map<String, Object> properties, String key, long fallback) {

@@ -15,6 +15,7 @@ import dev.cascade.api.network.TensorCache;
 import dev.cascade.api.network.TensorReset;
 import dev.cascade.api.tensor.Matrix3;
 import dev.cascade.api.tensor.Vector3;
+import dev.cascade.api.tools.ToolResources;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -264,6 +265,26 @@ class LoopEngineTest {
         engine.addFilter(counting, Map.of(Filter.STAGE, "pre", Filter.PAIRS, "floor-*", "service.id", 99L));
         await("the filter runs for floor-a", () -> seen[0] > 10);
         assertEquals(0, seen[1], "never for b");
+    }
+
+    @Test
+    void aFiltersMaximumCallRateComesFromItsContract() throws Exception {
+        plant("h1", "u1");
+        engine.put("pid-a", Configs.settings("id", "a", "parent", "h1", "child", "u1", "rate", "100"));
+        int[] calls = {0};
+        engine.addFilter(
+                frame -> calls[0]++, Map.of(Filter.STAGE, "pre", ToolResources.MAX_CALL_RATE, "20", "service.id", 98L));
+        int[] ignored = {0};
+        engine.addFilter(
+                frame -> ignored[0]++,
+                Map.of(Filter.STAGE, "pre", ToolResources.MAX_CALL_RATE, "fast", "service.id", 97L));
+        long start = engine.pair("a").orElseThrow().cycles();
+        await("300 cycles", () -> engine.pair("a").orElseThrow().cycles() - start >= 300);
+        long cycles = engine.pair("a").orElseThrow().cycles() - start;
+        int n = calls[0];
+        assertTrue(n * 5 <= cycles + 10, n + " calls in " + cycles + " cycles at 100 Hz: at most 20 a second");
+        assertTrue(n * 10 >= cycles, n + " calls in " + cycles + " cycles: about 20 a second");
+        assertEquals(0, ignored[0], "a contract that does not parse: the filter is not used");
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.cascade.core.internal;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cascade.api.control.Filter;
@@ -240,6 +241,55 @@ class PairRuntimeTest {
         plant.y[0] = 5; // error now asks to come down: leaving saturation is immediate
         a = cycle();
         assertTrue(a[0] < 0);
+    }
+
+    @Test
+    void aFilterIsCalledAtMostAtItsMaximumCallRateAndSkippedInBetween() {
+        configure("setpoint", "1, 1, 1", "kp", "0", "ki", "1"); // 10 Hz
+        List<Long> calledOn = new java.util.ArrayList<>();
+        filters.add(new FilterSlot(
+                frame -> {
+                    calledOn.add(frame.cycle());
+                    frame.adjustment(0, 1e6); // skipped cycles must not show this
+                },
+                "four-a-second",
+                FilterStage.POST,
+                0,
+                0,
+                PairTarget.ALL,
+                GENEROUS * 1000,
+                4));
+        for (int k = 0; k < 100; k++) { // 10 s at 10 Hz
+            double[] a = cycle();
+            boolean called = !calledOn.isEmpty() && calledOn.get(calledOn.size() - 1) == k;
+            assertEquals(called, a[0] > 1000, "cycle " + k + ": the filter's output only when it was called");
+        }
+        assertEquals(40, calledOn.size(), "4 calls a second over 10 s: " + calledOn);
+        assertEquals(0, calledOn.get(0), "the first cycle calls it");
+        for (int i = 0; i + 4 < calledOn.size(); i++) {
+            assertTrue(calledOn.get(i + 4) - calledOn.get(i) >= 10, "at most 4 calls in any second: " + calledOn);
+        }
+        assertEquals(0, filters.get(0).faults.get(), "a skipped call is not a fault");
+    }
+
+    @Test
+    void aMaximumCallRateAboveThePairsRateChangesNothing() {
+        configure("setpoint", "1, 1, 1", "kp", "0", "ki", "1");
+        int[] calls = {0};
+        filters.add(new FilterSlot(
+                frame -> calls[0]++, "fast", FilterStage.PRE, 0, 0, PairTarget.ALL, GENEROUS * 1000, 50));
+        for (int k = 0; k < 30; k++) {
+            cycle();
+        }
+        assertEquals(30, calls[0]);
+    }
+
+    @Test
+    void aBadMaximumCallRateIsRefusedNamingIt() {
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
+                () -> new FilterSlot(frame -> {}, "f", FilterStage.PRE, 0, 0, PairTarget.ALL, 1000, -1));
+        assertTrue(e.getMessage().contains("maxCallRate = -1.0"), e.getMessage());
     }
 
     @Test

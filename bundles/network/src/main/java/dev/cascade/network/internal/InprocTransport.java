@@ -85,12 +85,12 @@ public final class InprocTransport implements Transport {
         if (batchReceivers.isEmpty()) {
             return CompletableFuture.failedFuture(new IllegalStateException("no optimizer is subscribed"));
         }
-        return deliver(batches, batchReceivers, batch);
+        return deliver(batches, batchReceivers, batch, true);
     }
 
     @Override
     public CompletionStage<Void> publish(TensorUpdate update) {
-        return deliver(updates, updateReceivers, update);
+        return deliver(updates, updateReceivers, update, false);
     }
 
     /** Queued with the batches, so the optimizer sees it in order with the pair's measurements. */
@@ -99,13 +99,13 @@ public final class InprocTransport implements Transport {
         if (resetRequestReceivers.isEmpty()) {
             return CompletableFuture.failedFuture(new IllegalStateException("no optimizer is subscribed"));
         }
-        return deliver(batches, resetRequestReceivers, request);
+        return deliver(batches, resetRequestReceivers, request, true);
     }
 
     /** Queued with the updates, so every receiver sees it in order with the pair's updates. */
     @Override
     public CompletionStage<Void> publishReset(TensorReset reset) {
-        return deliver(updates, resetReceivers, reset);
+        return deliver(updates, resetReceivers, reset, false);
     }
 
     @Override
@@ -120,12 +120,19 @@ public final class InprocTransport implements Transport {
         return () -> resetReceivers.remove(receiver);
     }
 
+    /**
+     * @param required true if the value must reach a receiver: the send fails if the last one left while the
+     *     value waited in the queue (an optimizer stopping), so the batch spools instead of being lost
+     */
     private static <T> CompletionStage<Void> deliver(
-            ThreadPoolExecutor executor, List<Consumer<T>> receivers, T value) {
+            ThreadPoolExecutor executor, List<Consumer<T>> receivers, T value, boolean required) {
         CompletableFuture<Void> done = new CompletableFuture<>();
         try {
             executor.execute(() -> {
                 try {
+                    if (required && receivers.isEmpty()) {
+                        throw new IllegalStateException("no optimizer is subscribed");
+                    }
                     for (Consumer<T> receiver : receivers) {
                         receiver.accept(value);
                     }

@@ -11,6 +11,7 @@ import dev.cascade.api.network.Estimation;
 import dev.cascade.api.network.NetworkMetrics;
 import dev.cascade.api.network.NetworkMonitor;
 import dev.cascade.api.network.OptimizerMetrics;
+import dev.cascade.api.network.PairAccount;
 import dev.cascade.api.network.TensorCache;
 import dev.cascade.api.network.TensorReset;
 import dev.cascade.api.network.Transport;
@@ -18,6 +19,8 @@ import dev.cascade.api.network.TransportState;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -124,8 +127,15 @@ public final class Network implements MeasurementCollector, NetworkMonitor, Esti
     private final long retryNanos;
     private final String nodeId;
     private final TensorCache cache;
+    private final FoldLedger ledger;
     private final LongSupplier clock;
     private final Map<String, Ring> rings = new ConcurrentHashMap<>();
+    /**
+     * The ring of the pair collected last (the loop thread's, a plain field: a stale value only costs a map
+     * lookup; a ring's fields the loop reads are final).
+     */
+    private Ring lastRing;
+
     private final Spool spool;
     private final Latencies latencies = new Latencies();
     private final ScheduledExecutorService thread;
@@ -147,13 +157,24 @@ public final class Network implements MeasurementCollector, NetworkMonitor, Esti
     private volatile Optimizer optimizer;
 
     @Activate
-    public Network(Config config, @Reference Node node, @Reference TensorCache cache) throws IOException {
-        this(config, node, cache, System::currentTimeMillis);
+    public Network(Config config, @Reference Node node, @Reference TensorCache cache, @Reference FoldLedger ledger)
+            throws IOException {
+        this(config, node, cache, System::currentTimeMillis, ledger);
         thread.scheduleWithFixedDelay(this::tickSafely, pollMillis(), pollMillis(), TimeUnit.MILLISECONDS);
     }
 
-    /** For tests: nothing runs until the test calls {@link #tick()}. */
+    /** For benchmarks: the batcher thread runs, with a ledger of its own. */
+    Network(Config config, Node node, TensorCache cache) throws IOException {
+        this(config, node, cache, new FoldLedger());
+    }
+
+    /** For tests: nothing runs until the test calls {@link #tick()}; a ledger of its own. */
     Network(Config config, Node node, TensorCache cache, LongSupplier clock) throws IOException {
+        this(config, node, cache, clock, new FoldLedger());
+    }
+
+    /** For tests: nothing runs until the test calls {@link #tick()}. */
+    Network(Config config, Node node, TensorCache cache, LongSupplier clock, FoldLedger ledger) throws IOException {
         this.transportName = Check.name(PID, "transport", config.transport());
         this.ringCapacity = config.ringCapacity();
         if (ringCapacity < 16 || ringCapacity > 1 << 20 || Integer.bitCount(ringCapacity) != 1) {
@@ -167,6 +188,7 @@ public final class Network implements MeasurementCollector, NetworkMonitor, Esti
         int spoolMax = (int) Check.range(PID, "spoolMaxBatches", config.spoolMaxBatches(), 1, 10_000_000);
         this.nodeId = node.id();
         this.cache = cache;
+        this.ledger = ledger;
         this.clock = clock;
         this.spool = new Spool(directory(config.spoolDirectory()), spoolMax);
         this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -214,9 +236,14 @@ public final class Network implements MeasurementCollector, NetworkMonitor, Esti
 
     @Override
     public void collect(MeasurementView measurement) {
-        Ring ring = rings.get(measurement.pair());
-        if (ring == null) {
-            ring = rings.computeIfAbsent(measurement.pair(), this::ring);
+        String pair = measurement.pair();
+        Ring ring = lastRing;
+        if (ring == null || ring.pair != pair) { // the same id instance, cycle after cycle: no map lookup
+            ring = rings.get(pair);
+            if (ring == null) {
+                ring = rings.computeIfAbsent(pair, this::ring);
+            }
+            lastRing = ring;
         }
         ring.put(measurement);
     }
@@ -262,6 +289,8 @@ public final class Network implements MeasurementCollector, NetworkMonitor, Esti
         }
         long sequence = ring.nextSequence++;
         ring.cut(sequence, System.nanoTime());
+        ring.batchesCut++;
+        ring.measurementsCut += measurements.size();
         batchesCut++;
         return new Batch(ring.pair, nodeId, sequence, measurements, now);
     }
@@ -498,5 +527,31 @@ public final class Network implements MeasurementCollector, NetworkMonitor, Esti
     public Optional<OptimizerMetrics> optimizer() {
         Optimizer o = optimizer;
         return o == null ? Optional.empty() : Optional.of(o.metrics());
+    }
+
+    @Override
+    public List<PairAccount> accounts() {
+        List<PairAccount> accounts = new ArrayList<>();
+        for (Ring ring : rings.values()) {
+            // folded last: a batch cut before this read and folded meanwhile counts on both sides
+            long collected = ring.collected();
+            long overwritten = ring.overwritten();
+            long waiting = ring.available();
+            long batches = ring.batchesCut;
+            long measurements = ring.measurementsCut;
+            FoldLedger.Folded folded = ledger.pair(ring.pair);
+            accounts.add(new PairAccount(
+                    ring.pair,
+                    collected,
+                    overwritten,
+                    waiting,
+                    batches,
+                    measurements,
+                    folded.batches(),
+                    folded.measurements(),
+                    folded.duplicates()));
+        }
+        accounts.sort(Comparator.comparing(PairAccount::pair));
+        return accounts;
     }
 }

@@ -81,6 +81,7 @@ public final class Optimizer {
     private final ControlLoop loop;
     private final TensorCache cache;
     private final LongSupplier clock;
+    private final FoldLedger ledger;
 
     // guarded by this
     private final Map<String, PairState> pairs = new HashMap<>();
@@ -90,24 +91,29 @@ public final class Optimizer {
     /** Runs the analysis hooks around each fold (monitoring); absent: no hooks run. Never waited on. */
     private volatile HookRunner hooks;
 
-    private long batchesFolded;
-    private long measurementsFolded;
-    private long duplicates;
-    private long failures;
-    private long updatesPublished;
-
     @Activate
-    public Optimizer(Config config, @Reference Node node, @Reference ControlLoop loop, @Reference TensorCache cache) {
-        this(config, node, loop, cache, System::currentTimeMillis);
+    public Optimizer(
+            Config config,
+            @Reference Node node,
+            @Reference ControlLoop loop,
+            @Reference TensorCache cache,
+            @Reference FoldLedger ledger) {
+        this(config, node, loop, cache, System::currentTimeMillis, ledger);
     }
 
+    /** For tests: an optimizer with a ledger of its own. */
     Optimizer(Config config, Node node, ControlLoop loop, TensorCache cache, LongSupplier clock) {
+        this(config, node, loop, cache, clock, new FoldLedger());
+    }
+
+    Optimizer(Config config, Node node, ControlLoop loop, TensorCache cache, LongSupplier clock, FoldLedger ledger) {
         this.estimatorName = Check.name(PID, "estimator", config.estimator());
         this.transportName = Check.name(PID, "transport", config.transport());
         this.nodeId = node.id();
         this.loop = loop;
         this.cache = cache;
         this.clock = clock;
+        this.ledger = ledger;
     }
 
     @Deactivate
@@ -200,12 +206,12 @@ public final class Optimizer {
         PairState pair = pairs.computeIfAbsent(batch.pair(), this::resume);
         Long last = pair.folded.get(batch.producer());
         if (last != null && batch.sequence() <= last) {
-            duplicates++;
+            ledger.duplicate(batch);
             return;
         }
         Optional<EstimatorSettings> settings = loop.estimatorSettings(batch.pair());
         if (settings.isEmpty()) {
-            failures++;
+            ledger.failure();
             LOG.warn(
                     "Batch {}/{}/{} is for pair {}, which is not configured here; skipped",
                     batch.pair(),
@@ -230,7 +236,7 @@ public final class Optimizer {
                     stateRefused.getMessage());
             estimate = e.fold(Optional.empty(), batch, settings.get(), List.of());
         } catch (RuntimeException failed) {
-            failures++;
+            ledger.failure();
             LOG.error(
                     "Estimator {} failed on batch {}/{}/{}",
                     estimatorName,
@@ -242,8 +248,7 @@ public final class Optimizer {
         }
         pair.state = estimate.state();
         pair.folded.put(batch.producer(), batch.sequence());
-        batchesFolded++;
-        measurementsFolded += batch.measurements().size();
+        ledger.folded(batch);
         if (estimate.gain().equals(Matrix3.ZERO) || estimate.confidence() == 0) {
             if (runner != null) {
                 runner.after(batch, Optional.empty());
@@ -262,7 +267,7 @@ public final class Optimizer {
                 pair.folded,
                 nodeId,
                 clock.getAsLong());
-        updatesPublished++;
+        ledger.published();
         if (runner != null) {
             runner.after(batch, Optional.of(update));
         }
@@ -310,14 +315,19 @@ public final class Optimizer {
         });
     }
 
-    /** A pair this optimizer has not seen: resume from the cache's latest update, if any. */
+    /**
+     * A pair this optimizer has not seen: resume from the cache's latest update, if any, and from the
+     * ledger, which knows every batch folded since the bundle started (also those folded after the latest
+     * update, or before any).
+     */
     private PairState resume(String pairId) {
         PairState pair = new PairState();
+        pair.folded.putAll(ledger.highest(pairId));
         Optional<CachedTensor> cached = cache.retrieve(pairId);
         if (cached.isPresent()) {
             TensorUpdate u = cached.get().update();
             pair.version = u.version();
-            pair.folded.putAll(u.folded());
+            u.folded().forEach((producer, sequence) -> pair.folded.merge(producer, sequence, Math::max));
             if (u.state().estimator().equals(estimatorName)) {
                 pair.state = u.state();
             }
@@ -326,14 +336,8 @@ public final class Optimizer {
         return pair;
     }
 
+    /** @return the metrics: the ledger's counts, which carry on over restarts of this component */
     synchronized OptimizerMetrics metrics() {
-        return new OptimizerMetrics(
-                estimatorName,
-                subscription != null,
-                batchesFolded,
-                measurementsFolded,
-                duplicates,
-                failures,
-                updatesPublished);
+        return ledger.metrics(estimatorName, subscription != null);
     }
 }

@@ -11,41 +11,32 @@ import java.util.List;
 
 /**
  * One pair's measurements between the loop and the batcher: a single-producer, single-consumer ring of
- * primitives. The loop thread writes ({@link #put}): a few array stores and one release store, no
- * allocation, no lock, never a wait. When the ring is full the newest measurement overwrites the oldest;
+ * primitives. The loop thread writes ({@link #put}): eleven stores into one array and one release store,
+ * no allocation, no lock, never a wait. When the ring is full the newest measurement overwrites the oldest;
  * the batcher ({@link #take}) notices what it lost and counts it.
+ *
+ * <p>Layout, for the loop thread's sake: each measurement is one run of {@link #STRIDE} doubles (time stamp
+ * and quality as raw bits, then the nine values), so a put touches one or two cache lines instead of one in
+ * each of three arrays; and {@code head}, which the loop writes on every put, sits between padding (the
+ * superclasses below), away from the fields the batcher writes ({@code tail}, counters), so the two threads
+ * do not invalidate each other's cache line on every put and take.
  */
-final class Ring {
+final class Ring extends RingConsumerPadding {
 
     private static final Quality[] QUALITIES = Quality.values();
-    private static final VarHandle HEAD;
 
-    static {
-        try {
-            HEAD = MethodHandles.lookup().findVarHandle(Ring.class, "head", long.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
-
-    final String pair;
-    private final int capacity;
-    private final int mask;
-    private final long[] time;
-    /** parent, error, adjustment: nine values per measurement. */
-    private final double[] values;
-
-    private final byte[] quality;
-
-    /** Measurements written, ever; written by the loop thread only, with release semantics. */
-    @SuppressWarnings("unused") // through HEAD
-    private long head;
+    /** Doubles per measurement: time, quality, parent (3), error (3), adjustment (3). */
+    static final int STRIDE = 11;
 
     // consumer side (the batcher thread)
     private long tail;
     private volatile long overwritten;
     /** The next batch's sequence; see {@link Network} for why it starts from the clock. */
     long nextSequence;
+    /** Batches cut, and measurements in them; written by the batcher thread only. */
+    volatile long batchesCut;
+
+    volatile long measurementsCut;
 
     // when the last batches were cut, to measure update latency; guarded by cuts
     private final long[] cutSequence = new long[64];
@@ -53,15 +44,7 @@ final class Ring {
 
     /** @param capacity a power of two */
     Ring(String pair, int capacity) {
-        if (Integer.bitCount(capacity) != 1) {
-            throw new IllegalArgumentException("ring capacity " + capacity + " is not a power of two");
-        }
-        this.pair = pair;
-        this.capacity = capacity;
-        this.mask = capacity - 1;
-        this.time = new long[capacity];
-        this.values = new double[9 * capacity];
-        this.quality = new byte[capacity];
+        super(pair, capacity);
     }
 
     /** Batcher thread: remembers when batch {@code sequence} was cut. */
@@ -84,20 +67,19 @@ final class Ring {
     /** Loop thread: records one measurement. */
     void put(MeasurementView m) {
         long h = (long) HEAD.getOpaque(this);
-        int i = (int) (h & mask);
-        int v = 9 * i;
-        time[i] = m.timestamp();
-        double[] d = values;
-        d[v] = m.parent(0);
-        d[v + 1] = m.parent(1);
-        d[v + 2] = m.parent(2);
-        d[v + 3] = m.error(0);
-        d[v + 4] = m.error(1);
-        d[v + 5] = m.error(2);
-        d[v + 6] = m.adjustment(0);
-        d[v + 7] = m.adjustment(1);
-        d[v + 8] = m.adjustment(2);
-        quality[i] = (byte) m.quality().ordinal();
+        int v = STRIDE * (int) (h & mask);
+        double[] d = slots;
+        d[v] = Double.longBitsToDouble(m.timestamp());
+        d[v + 1] = m.quality().ordinal();
+        d[v + 2] = m.parent(0);
+        d[v + 3] = m.parent(1);
+        d[v + 4] = m.parent(2);
+        d[v + 5] = m.error(0);
+        d[v + 6] = m.error(1);
+        d[v + 7] = m.error(2);
+        d[v + 8] = m.adjustment(0);
+        d[v + 9] = m.adjustment(1);
+        d[v + 10] = m.adjustment(2);
         HEAD.setRelease(this, h + 1);
     }
 
@@ -119,7 +101,7 @@ final class Ring {
     /** Batcher thread: the time stamp of the oldest waiting measurement (approximate if it is being overwritten). */
     long oldestTime() {
         long h = (long) HEAD.getAcquire(this);
-        return time[(int) (Math.max(tail, h - capacity + 1) & mask)];
+        return Double.doubleToRawLongBits(slots[STRIDE * (int) (Math.max(tail, h - capacity + 1) & mask)]);
     }
 
     /**
@@ -133,14 +115,10 @@ final class Ring {
         long start = Math.max(tail, h - capacity + 1);
         long end = Math.min(h, start + max);
         int n = (int) (end - start);
-        long[] t = new long[n];
-        double[] d = new double[9 * n];
-        byte[] q = new byte[n];
+        double[] d = new double[STRIDE * n];
         for (int k = 0; k < n; k++) {
             int i = (int) ((start + k) & mask);
-            t[k] = time[i];
-            System.arraycopy(values, 9 * i, d, 9 * k, 9);
-            q[k] = quality[i];
+            System.arraycopy(slots, STRIDE * i, d, STRIDE * k, STRIDE);
         }
         // what the loop wrote meanwhile may have overwritten the first of those copies: drop them
         VarHandle.acquireFence();
@@ -150,15 +128,72 @@ final class Ring {
         tail = end;
         List<Measurement> out = new ArrayList<>(n);
         for (int k = (int) Math.min(n, valid - start); k < n; k++) {
-            int v = 9 * k;
+            int v = STRIDE * k;
             out.add(new Measurement(
                     pair,
-                    t[k],
-                    new Vector3(d[v], d[v + 1], d[v + 2]),
-                    new Vector3(d[v + 3], d[v + 4], d[v + 5]),
-                    new Vector3(d[v + 6], d[v + 7], d[v + 8]),
-                    QUALITIES[q[k]]));
+                    Double.doubleToRawLongBits(d[v]),
+                    new Vector3(d[v + 2], d[v + 3], d[v + 4]),
+                    new Vector3(d[v + 5], d[v + 6], d[v + 7]),
+                    new Vector3(d[v + 8], d[v + 9], d[v + 10]),
+                    QUALITIES[(int) d[v + 1]]));
         }
         return out;
+    }
+}
+
+/** What the loop thread reads on every put and nobody writes after construction. */
+abstract class RingConfig {
+    final String pair;
+    final int capacity;
+    final int mask;
+    /** {@link Ring#STRIDE} doubles per measurement. */
+    final double[] slots;
+
+    RingConfig(String pair, int capacity) {
+        if (Integer.bitCount(capacity) != 1) {
+            throw new IllegalArgumentException("ring capacity " + capacity + " is not a power of two");
+        }
+        this.pair = pair;
+        this.capacity = capacity;
+        this.mask = capacity - 1;
+        this.slots = new double[Ring.STRIDE * capacity];
+    }
+}
+
+/** A cache line of padding between the read-only fields and {@code head}. */
+abstract class RingHeadPadding extends RingConfig {
+    long p01, p02, p03, p04, p05, p06, p07, p08;
+
+    RingHeadPadding(String pair, int capacity) {
+        super(pair, capacity);
+    }
+}
+
+/** {@code head}: measurements written, ever; written by the loop thread only, with release semantics. */
+abstract class RingHead extends RingHeadPadding {
+    static final VarHandle HEAD;
+
+    static {
+        try {
+            HEAD = MethodHandles.lookup().findVarHandle(RingHead.class, "head", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    @SuppressWarnings("unused") // through HEAD
+    private long head;
+
+    RingHead(String pair, int capacity) {
+        super(pair, capacity);
+    }
+}
+
+/** A cache line of padding between {@code head} and the batcher's fields. */
+abstract class RingConsumerPadding extends RingHead {
+    long p11, p12, p13, p14, p15, p16, p17, p18;
+
+    RingConsumerPadding(String pair, int capacity) {
+        super(pair, capacity);
     }
 }

@@ -10,6 +10,7 @@ import dev.cascade.api.estimation.TensorUpdate;
 import dev.cascade.api.network.CachedTensor;
 import dev.cascade.api.network.TensorCache;
 import dev.cascade.api.network.TensorReset;
+import dev.cascade.api.tensor.Matrix3;
 import dev.cascade.api.tensor.Vector3;
 import java.lang.reflect.Proxy;
 import java.time.Duration;
@@ -80,13 +81,13 @@ final class Fixtures {
             public void setpoint(String id, Vector3 setpoint) {}
 
             @Override
-            public Optional<EstimatorSettings> estimatorSettings(String id) {
-                return List.of(pairs).contains(id) ? Optional.of(settings) : Optional.empty();
+            public Optional<Matrix3> tensor(String id) {
+                return Optional.empty();
             }
 
             @Override
-            public Optional<dev.cascade.api.tensor.Matrix3> tensor(String id) {
-                return Optional.empty();
+            public Optional<EstimatorSettings> estimatorSettings(String id) {
+                return List.of(pairs).contains(id) ? Optional.of(settings) : Optional.empty();
             }
         };
     }

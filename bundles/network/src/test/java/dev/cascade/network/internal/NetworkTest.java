@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cascade.api.estimation.Estimate;
 import dev.cascade.api.estimation.Estimator;
 import dev.cascade.api.estimation.EstimatorSettings;
 import dev.cascade.api.estimation.EstimatorState;
@@ -11,9 +12,12 @@ import dev.cascade.api.estimation.TensorUpdate;
 import dev.cascade.api.network.Batch;
 import dev.cascade.api.network.NetworkMetrics;
 import dev.cascade.api.network.OptimizerMetrics;
+import dev.cascade.api.network.PairAccount;
 import dev.cascade.api.network.TensorReset;
 import dev.cascade.api.network.Transport;
 import dev.cascade.api.network.TransportState;
+import dev.cascade.api.tensor.Matrix3;
+import dev.cascade.api.tensor.Vector3;
 import dev.cascade.tensor.internal.RlsEstimator;
 import dev.cascade.tensor.internal.Tuning;
 import java.nio.file.Path;
@@ -49,6 +53,7 @@ class NetworkTest {
     private final RlsEstimator rls = new RlsEstimator(Tuning.DEFAULTS);
     private final Fixtures.Frame frame = new Fixtures.Frame();
     private final SplittableRandom random = new SplittableRandom(7);
+    private final FoldLedger ledger = new FoldLedger();
     private Network network;
     private Optimizer optimizer;
     private final double[] y = new double[3];
@@ -69,7 +74,8 @@ class NetworkTest {
         all[config.length + 1] = dir.toString();
         all[config.length + 2] = "retryMillis";
         all[config.length + 3] = 1L;
-        network = new Network(Fixtures.config(Network.Config.class, all), Fixtures.node("node-a"), cache, clock::get);
+        network = new Network(
+                Fixtures.config(Network.Config.class, all), Fixtures.node("node-a"), cache, clock::get, ledger);
         network.addTransport(inproc, INPROC);
         return network;
     }
@@ -80,7 +86,8 @@ class NetworkTest {
                 Fixtures.node("node-a"),
                 Fixtures.loop(SETTINGS, "p1"),
                 cache,
-                clock::get);
+                clock::get,
+                ledger);
         optimizer.addTransport(inproc, INPROC);
         network.setOptimizer(optimizer);
         return optimizer;
@@ -202,8 +209,69 @@ class NetworkTest {
         Optimizer second = optimizer();
         second.addEstimator(rls, RLS);
         second.fold(sent.get(4)); // re-sent after the restart: the cached update says it is folded
+        assertEquals(3, second.metrics().duplicates(), "the counts carry on over the restart");
+        assertEquals(5, second.metrics().batchesFolded());
+    }
+
+    /** An estimator that never has a model: the optimizer folds but publishes nothing. */
+    private static final Estimator NO_MODEL = (previous, batch, settings, siblings) ->
+            new Estimate(Matrix3.ZERO, Matrix3.ZERO, 0, Vector3.ZERO, new EstimatorState("rls", 1, new byte[0]));
+
+    @Test
+    void countsAndDeduplicationOutliveAnOptimizerRestartBeforeAnyUpdate() throws Exception {
+        network("batchSize", 100);
+        Optimizer first = optimizer();
+        first.addEstimator(NO_MODEL, RLS);
+        List<Batch> sent = new ArrayList<>();
+        AutoCloseable spy = inproc.subscribeBatches(sent::add);
+        for (int i = 0; i < 3; i++) {
+            cycles(100);
+            network.tick();
+        }
+        Fixtures.await("all folded", () -> first.metrics().batchesFolded() == 3);
+        assertTrue(cache.retrieve("p1").isEmpty(), "no update: nothing to resume from in the cache");
+        spy.close();
+
+        first.deactivate(); // as scr:disable does
+        cycles(250); // the loop goes on: 2 full batches and 50 cut by age (25 s of cycles) spool
+        network.tick();
+        assertEquals(3, network.metrics().spoolDepth());
+
+        Optimizer second = optimizer(); // scr:enable: a new instance, the same ledger
+        second.addEstimator(NO_MODEL, RLS);
+        second.fold(sent.get(2)); // a batch the first one folded, re-sent: still known
         assertEquals(1, second.metrics().duplicates());
-        assertEquals(0, second.metrics().batchesFolded());
+        Fixtures.await("the spool drains and everything is folded", () -> {
+            network.tick();
+            return network.metrics().spoolDepth() == 0 && second.metrics().measurementsFolded() == 550;
+        });
+        assertEquals(6, second.metrics().batchesFolded(), "the counts carry on over the restart");
+        assertEquals(
+                List.of(new PairAccount("p1", 550, 0, 0, 6, 550, 6, 550, 1)),
+                network.accounts(),
+                "collected == folded: none lost, none folded twice");
+    }
+
+    @Test
+    void aBatchQueuedWhileTheOptimizerLeavesFailsAndSpoolsInsteadOfVanishing() throws Exception {
+        java.util.concurrent.CountDownLatch entered = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch hold = new java.util.concurrent.CountDownLatch(1);
+        AutoCloseable blocker = inproc.subscribeBatches(b -> {
+            entered.countDown();
+            try {
+                hold.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        var first = inproc.send(SpoolTest.batch(1)).toCompletableFuture();
+        var queued = inproc.send(SpoolTest.batch(2)).toCompletableFuture();
+        entered.await();
+        blocker.close(); // the only receiver leaves while batch 2 waits in the queue
+        hold.countDown();
+        first.join();
+        Fixtures.await("batch 2 is done", queued::isDone);
+        assertTrue(queued.isCompletedExceptionally(), "not delivered to anyone: the sender must know");
     }
 
     @Test
