@@ -79,6 +79,11 @@ final class Fixtures {
             public void setpoint(String id, Vector3 setpoint) {}
 
             @Override
+            public Optional<dev.cascade.api.tensor.Matrix3> tensor(String id) {
+                return Optional.empty();
+            }
+
+            @Override
             public Optional<EstimatorSettings> estimatorSettings(String id) {
                 return List.of(pairs).contains(id) ? Optional.of(settings) : Optional.empty();
             }
