@@ -255,7 +255,6 @@ public final class KafkaTransport implements Transport {
         if (c != null) {
             c.wakeup();
         }
-        updatesThread.interrupt();
         updatesThread.join(10_000);
         sender.shutdown();
         sender.awaitTermination(5, TimeUnit.SECONDS);
@@ -600,8 +599,7 @@ public final class KafkaTransport implements Transport {
         private volatile boolean stop;
         private KafkaConsumer<byte[], byte[]> consumer;
         private final Map<TopicPartition, Long> delivered = new HashMap<>();
-        private final Set<TopicPartition> assigned =
-                new TreeSet<>((a, b) -> a.toString().compareTo(b.toString()));
+        private final Set<TopicPartition> assigned = new java.util.HashSet<>();
         volatile Map<TopicPartition, Long> catchingUp;
         private long catchUpUntil;
         private long nextCommit;
@@ -631,13 +629,36 @@ public final class KafkaTransport implements Transport {
             }
         }
 
-        Set<TopicPartition> assigned() {
+        List<TopicPartition> assigned() {
+            List<TopicPartition> copy;
             synchronized (assigned) {
-                return new TreeSet<>(assigned);
+                copy = new ArrayList<>(assigned);
             }
+            copy.sort(java.util.Comparator.comparing(TopicPartition::topic).thenComparing(TopicPartition::partition));
+            return copy;
         }
 
         private void run() {
+            while (!stop) {
+                try {
+                    consume();
+                } catch (WakeupException e) {
+                    return; // stopping
+                } catch (RuntimeException e) {
+                    if (stop) {
+                        return;
+                    }
+                    LOG.error("The optimizer's Kafka consumer failed; it joins the group again in a second", e);
+                    try {
+                        Thread.sleep(1000); // a pause before rejoining, not a synchronisation
+                    } catch (InterruptedException x) {
+                        return;
+                    }
+                }
+            }
+        }
+
+        private void consume() {
             Map<String, Object> c = clientConfig("optimizer");
             c.put("group.id", groupId);
             c.put("enable.auto.commit", "false");
@@ -646,9 +667,14 @@ public final class KafkaTransport implements Transport {
             c.put("heartbeat.interval.ms", "2000");
             c.put("max.poll.records", "50");
             c.putAll(passThrough);
+            delivered.clear();
+            catchingUp = null;
+            synchronized (assigned) {
+                assigned.clear();
+            }
+            consumer = withBundleLoader(
+                    () -> new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer()));
             try {
-                consumer = withBundleLoader(
-                        () -> new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer()));
                 if (stop) {
                     return;
                 }
@@ -668,21 +694,13 @@ public final class KafkaTransport implements Transport {
                     checkCaughtUp();
                     commitWhenAcknowledged(false);
                 }
-            } catch (WakeupException e) {
-                // stopping
-            } catch (RuntimeException e) {
-                if (!stop) {
-                    LOG.error("The optimizer's Kafka consumer failed; it stops folding", e);
-                }
             } finally {
-                if (consumer != null) {
-                    try {
-                        commitWhenAcknowledged(true);
-                    } catch (RuntimeException e) {
-                        LOG.debug("Final commit failed: {}", e.toString());
-                    }
-                    consumer.close(Duration.ofSeconds(5));
+                try {
+                    commitWhenAcknowledged(true);
+                } catch (RuntimeException e) {
+                    LOG.debug("Final commit failed: {}", e.toString());
                 }
+                consumer.close(Duration.ofSeconds(5));
             }
         }
 
