@@ -72,7 +72,7 @@ public final class KafkaTiming {
         String mt = "bench-m-" + run;
         String ut = "bench-u-" + run;
         Map<String, Object> props = new HashMap<>();
-        props.put("kafka.linger.ms", System.getProperty("linger", "5"));
+        props.put("kafka.linger.ms", System.getProperty("linger", "0"));
         KafkaTransport controller = transport(bootstrap, mt, ut, "controller", "bench-ctl", props);
         KafkaTransport optimizer = transport(bootstrap, mt, ut, "optimizer", "bench-opt", props);
         BlockingQueue<TensorUpdate> received = new ArrayBlockingQueue<>(16);
@@ -216,8 +216,9 @@ public final class KafkaTiming {
                 "enable.idempotence",
                 "true",
                 "linger.ms",
-                System.getProperty("linger", "5"));
-        Map<String, Object> c = Map.of("bootstrap.servers", bootstrap, "enable.auto.commit", "false");
+                System.getProperty("linger", "0"));
+        Map<String, Object> c =
+                Map.of("bootstrap.servers", bootstrap, "enable.auto.commit", "false", "auto.offset.reset", "earliest");
         Histogram h = new Histogram(3);
         try (KafkaProducer<byte[], byte[]> producer =
                         new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());

@@ -225,7 +225,7 @@ public final class KafkaTransport implements Transport {
         p.put("acks", "all");
         p.put("enable.idempotence", "true");
         p.put("max.in.flight.requests.per.connection", "5");
-        p.put("linger.ms", "5");
+        p.put("linger.ms", "0"); // a batch per pair and second: waiting to fill a request only adds latency
         p.put("max.block.ms", "10000");
         p.putAll(passThrough);
         this.producer =
