@@ -208,6 +208,11 @@ public final class NetworkFixture {
             public void setpoint(String id, Vector3 setpoint) {}
 
             @Override
+            public Optional<dev.cascade.api.tensor.Matrix3> tensor(String id) {
+                return Optional.empty();
+            }
+
+            @Override
             public Optional<EstimatorSettings> estimatorSettings(String id) {
                 return Optional.of(SETTINGS);
             }

@@ -43,7 +43,9 @@ import org.slf4j.LoggerFactory;
  * sequence order (the spool re-sends in order), so the highest sequence folded per producer is all the
  * de-duplication state a pair needs. It travels in every update ({@link TensorUpdate#folded()}) beside the
  * estimator state, so an optimizer that resumes a pair from the cache (after a restart, or on another node)
- * folds no batch twice.
+ * folds no batch twice. Before each fold it checks the cache for a newer update of the pair than its own,
+ * published by another optimizer while the pair was not this node's (a partition that moved away and
+ * back), and resumes from that.
  */
 @Component(
         service = Optimizer.class,
@@ -204,6 +206,13 @@ public final class Optimizer {
             throw new IllegalStateException("the optimizer is stopping");
         }
         PairState pair = pairs.computeIfAbsent(batch.pair(), this::resume);
+        Optional<CachedTensor> newer = cache.retrieve(batch.pair());
+        if (newer.isPresent() && newer.get().update().version() > pair.version) {
+            // another optimizer carried the pair on meanwhile (a transport that spreads pairs over nodes
+            // moved it away and back): continue from its latest update, not from this node's older state
+            pair = resume(batch.pair());
+            pairs.put(batch.pair(), pair);
+        }
         Long last = pair.folded.get(batch.producer());
         if (last != null && batch.sequence() <= last) {
             ledger.duplicate(batch);
