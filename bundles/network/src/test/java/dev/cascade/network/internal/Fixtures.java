@@ -9,6 +9,7 @@ import dev.cascade.api.estimation.EstimatorSettings;
 import dev.cascade.api.estimation.TensorUpdate;
 import dev.cascade.api.network.CachedTensor;
 import dev.cascade.api.network.TensorCache;
+import dev.cascade.api.tensor.Matrix3;
 import dev.cascade.api.tensor.Vector3;
 import java.lang.reflect.Proxy;
 import java.time.Duration;
@@ -77,6 +78,11 @@ final class Fixtures {
 
             @Override
             public void setpoint(String id, Vector3 setpoint) {}
+
+            @Override
+            public Optional<Matrix3> tensor(String id) {
+                return Optional.empty();
+            }
 
             @Override
             public Optional<EstimatorSettings> estimatorSettings(String id) {
