@@ -15,14 +15,12 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The demo pair with no initial tensor, in simulated time ({@link DemoRun}: the demo's plant, the core's
- * cycle, the network, the optimizer with the rls estimator, the cache and the engine's swap). What it
- * asserts is what holds today: the pair probes within its bounds and does not act on a tensor below its
- * floor, and every measurement it produces reaches the estimator exactly once.
+ * cycle, the network, the optimizer with the process estimator, the cache and the engine's swap): the pair
+ * probes within its bounds and does not act on a tensor below its floor, every measurement it produces
+ * reaches the estimator exactly once, and it learns the plant and brings the error down.
  *
- * <p>Not asserted, because it does not hold yet: that the estimate converges. On this plant (nine
- * first-order channels of 3 to 30 s with up to 3 s dead time, measurement noise, IT-load drift) the rls
- * estimator's one-step ARX fit finds time constants of 0.2 to 3 s and an R² far below 0, so its confidence
- * stays 0 and the pair probes on (bundles/network/README.md, "Learning the demo").
+ * <p>Not asserted, because it does not hold for every seed: that the tensor is re-learned after the plant
+ * change at 600 s (bundles/network/README.md, "Learning the demo").
  */
 class DemoLearningTest {
 
@@ -42,14 +40,49 @@ class DemoLearningTest {
         return c;
     }
 
+    /**
+     * Learning from scratch. Measured (seeds 1-3, kp 2, ki 0.1 as the demo's configuration): the first
+     * update after 6 s, confidence above the floor 0.2 after 150-180 s, the 10 s RMS of the error norm
+     * 0.51-0.67 at 360 s and 0.40-0.57 at 420 s, the gain within 7-12 % (relative Frobenius) of the plant's.
+     * Asserted with margin: RMS below 0.8 within 420 s (the noise floor is 0.34; with the configured tensor
+     * the loop reaches 0.37 after 90 s, bundles/demo/README.md), gain within 20 %.
+     */
+    @ParameterizedTest
+    @ValueSource(longs = {1, 2, 3})
+    void withoutATensorThePairLearnsThePlantAndBringsTheErrorDown(long seed) throws Exception {
+        Map<String, String> config = pairWithoutTensor();
+        config.put("kp", "2.0");
+        config.put("ki", "0.1");
+        try (DemoRun run = new DemoRun(config, seed, dir)) {
+            double floor = run.pair.confidenceFloor();
+            double confidentAt = Double.NaN;
+            double belowAt = Double.NaN;
+            while (run.seconds() < 420 && Double.isNaN(belowAt)) {
+                run.cycle();
+                if (Double.isNaN(confidentAt) && run.pair.confidence(run.millis.get()) >= floor) {
+                    confidentAt = run.seconds();
+                }
+                if (run.seconds() > 60 && run.pair.rms() < 0.8) {
+                    belowAt = run.seconds();
+                }
+            }
+            assertTrue(run.pair.tensorVersion() > 0, "no tensor learned");
+            assertTrue(confidentAt <= 240, "confidence above the floor only at " + confidentAt + " s");
+            assertTrue(belowAt <= 420, "RMS error " + run.pair.rms() + " still at or above 0.8 at " + run.seconds());
+            assertTrue(run.gainError() < 0.2, "learned gain off by " + run.gainError());
+            assertEquals(0, run.cache.rejected());
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(longs = {1, 2, 3})
     void withoutATensorThePairProbesWithinItsBoundsAndEveryMeasurementIsFoldedOnce(long seed) throws Exception {
         try (DemoRun run = new DemoRun(pairWithoutTensor(), seed, dir)) {
             double floor = run.pair.confidenceFloor();
             while (run.seconds() < 300) {
-                run.cycle();
+                // the confidence this cycle acts on: an update folded in the batcher's tick lands after it
                 boolean confident = run.pair.confidence(run.millis.get()) >= floor;
+                run.cycle();
                 assertEquals(
                         confident ? PairState.RUNNING : PairState.HOLDING,
                         run.pair.state(),

@@ -96,6 +96,7 @@ public final class ProcessModel {
     private boolean offsetKnown;
     private long used;
     private long skipped;
+    private long covarianceResets;
     private long lastInformative;
     private boolean informativeSeen;
     private double weight;
@@ -337,6 +338,11 @@ public final class ProcessModel {
             skipped++;
             return false;
         }
+        if (!rls.covarianceValid()) {
+            // rounding has cost P its positive definiteness: keep the parameters, forget their certainty
+            rls.resetCovariance(tuning.initialCovariance());
+            covarianceResets++;
+        }
         used++;
         lastInformative = time;
         informativeSeen = true;
@@ -362,6 +368,11 @@ public final class ProcessModel {
     /** @return rows that moved only the offset, or were not finite */
     public long skipped() {
         return skipped;
+    }
+
+    /** @return how often rounding made the covariance indefinite and it was reset (not in the state) */
+    public long covarianceResets() {
+        return covarianceResets;
     }
 
     /** @return the trace of the parameter covariance */

@@ -127,23 +127,53 @@ public final class Rls {
     }
 
     /**
-     * A step that moves only parameter {@code i}, whose regressor is the constant 1 (a scalar Kalman step
-     * on it with the others held), for a row that carries no information about the others. {@code P_ii}
-     * shrinks accordingly; the rest of {@code P} stays.
+     * A step that moves only parameter {@code i}, whose regressor is the constant 1, for a row that carries
+     * no information about the others: the row is taken as a measurement of parameter {@code i} alone
+     * (a Kalman step with regressor {@code e_i}), so {@code P} loses {@code P e_i e_iᵀ P / (1 + P_ii)} and
+     * stays positive definite; the other parameters are held.
      *
      * @param error receives the a-priori prediction error
      */
     public void updateOne(int i, double[] phi, double[] y, double[] error) {
         predict(phi, error);
         double pii = p[n * i + i];
-        double gain = pii / (1 + pii);
+        double den = 1 + pii;
         for (int j = 0; j < OUTPUTS; j++) {
             double e = y[j] - error[j];
             error[j] = e;
             if (Double.isFinite(e)) {
-                theta[OUTPUTS * i + j] += gain * e;
+                theta[OUTPUTS * i + j] += pii / den * e;
             }
         }
-        p[n * i + i] = pii - gain * pii;
+        for (int r = 0; r < n; r++) {
+            pPhi[r] = p[n * r + i];
+        }
+        for (int r = 0; r < n; r++) {
+            double k = pPhi[r] / den;
+            for (int c = r; c < n; c++) {
+                double v = p[n * r + c] - k * pPhi[c];
+                p[n * r + c] = v;
+                p[n * c + r] = v;
+            }
+        }
+    }
+
+    /** @return true if every diagonal entry of {@code P} is positive and finite */
+    public boolean covarianceValid() {
+        for (int i = 0; i < n; i++) {
+            double d = p[n * i + i];
+            if (!(d > 0) || Double.isInfinite(d)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Forgets what {@code P} knew, keeping the parameters: {@code P = p0 · I}. */
+    public void resetCovariance(double p0) {
+        java.util.Arrays.fill(p, 0);
+        for (int i = 0; i < n; i++) {
+            p[n * i + i] = p0;
+        }
     }
 }
