@@ -19,8 +19,6 @@ import org.junit.jupiter.params.provider.ValueSource;
  * probes within its bounds and does not act on a tensor below its floor, every measurement it produces
  * reaches the estimator exactly once, and it learns the plant and brings the error down.
  *
- * <p>Not asserted, because it does not hold for every seed: that the tensor is re-learned after the plant
- * change at 600 s (bundles/network/README.md, "Learning the demo").
  */
 class DemoLearningTest {
 
@@ -40,20 +38,29 @@ class DemoLearningTest {
         return c;
     }
 
+    /** The distribution's demo pair (launcher etc/dev.cascade.pair-hall1.cfg): no tensor, learns. */
+    static Map<String, String> demoPair() {
+        Map<String, String> c = pairWithoutTensor();
+        c.put("kp", "2.0");
+        c.put("ki", "0.1");
+        c.put("probeUntil", "0.5");
+        return c;
+    }
+
     /**
-     * Learning from scratch. Measured (seeds 1-3, kp 2, ki 0.1 as the demo's configuration): the first
-     * update after 6 s, confidence above the floor 0.2 after 150-180 s, the 10 s RMS of the error norm
-     * 0.51-0.67 at 360 s and 0.40-0.57 at 420 s, the gain within 7-12 % (relative Frobenius) of the plant's.
-     * Asserted with margin: RMS below 0.8 within 420 s (the noise floor is 0.34; with the configured tensor
-     * the loop reaches 0.37 after 90 s, bundles/demo/README.md), gain within 20 %.
+     * Learning from scratch, and again after the plant change at 600 s (valve authority x 0.7: the gain moves
+     * by 27 % relative Frobenius). Measured for seeds 1-3 (bundles/network/README.md): the first update after
+     * 6 s, confidence above the floor 0.2 after 160-180 s, the 10 s RMS error 0.64-0.73 at 360 s; after the
+     * change the estimate is within 13-21 % of the new gain at 1080 s and 7-13 % at 1200 s, and the RMS error
+     * stays between 0.6 and 1.05 from 1200 to 1500 s (the probe goes on while confidence is below 0.5, and
+     * costs that much over the noise floor of 0.34; with the configured tensor and no probe it is 0.37-0.45).
+     * Asserted with margin: RMS below 0.8 within 420 s; learned gain within 20 % of the plant's by then;
+     * within 20 % of the changed plant's by 1200 s; RMS below 1.2 in every 10 s window from 1200 to 1500 s.
      */
     @ParameterizedTest
     @ValueSource(longs = {1, 2, 3})
-    void withoutATensorThePairLearnsThePlantAndBringsTheErrorDown(long seed) throws Exception {
-        Map<String, String> config = pairWithoutTensor();
-        config.put("kp", "2.0");
-        config.put("ki", "0.1");
-        try (DemoRun run = new DemoRun(config, seed, dir)) {
+    void withoutATensorThePairLearnsThePlantAndRelearnsItAfterItChanged(long seed) throws Exception {
+        try (DemoRun run = new DemoRun(demoPair(), seed, dir)) {
             double floor = run.pair.confidenceFloor();
             double confidentAt = Double.NaN;
             double belowAt = Double.NaN;
@@ -69,8 +76,21 @@ class DemoLearningTest {
             assertTrue(run.pair.tensorVersion() > 0, "no tensor learned");
             assertTrue(confidentAt <= 240, "confidence above the floor only at " + confidentAt + " s");
             assertTrue(belowAt <= 420, "RMS error " + run.pair.rms() + " still at or above 0.8 at " + run.seconds());
-            assertTrue(run.gainError() < 0.2, "learned gain off by " + run.gainError());
+            assertTrue(run.gainError() < 0.2, "learned gain off by " + run.gainError() + " at " + run.seconds());
+
+            while (run.seconds() < 1200) {
+                run.cycle();
+            }
+            assertTrue(run.hall.gainChangeSeconds() < 1200);
+            assertTrue(run.gainError() < 0.2, "gain off the changed plant's by " + run.gainError() + " at 1200 s");
+            double worst = 0;
+            while (run.seconds() < 1500) {
+                run.cycle();
+                worst = Math.max(worst, run.pair.rms());
+            }
+            assertTrue(worst < 1.2, "RMS error up to " + worst + " between 1200 and 1500 s");
             assertEquals(0, run.cache.rejected());
+            assertEquals(0, run.optimizer.metrics().failures());
         }
     }
 
