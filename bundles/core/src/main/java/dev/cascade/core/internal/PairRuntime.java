@@ -321,8 +321,9 @@ final class PairRuntime {
                 }
                 double until = s.probeUntil();
                 if (c < until) {
-                    // persistent excitation, fading out as confidence rises towards probeUntil
-                    probe(s, a, dt, (until - c) / (until - s.confidenceFloor()));
+                    // persistent excitation at up to half the amplitude (the control law moves the actuators
+                    // too), fading out as confidence rises towards probeUntil
+                    probe(s, a, dt, 0.5 * (until - c) / (until - s.confidenceFloor()));
                 }
                 publish(PairState.RUNNING, "");
             }

@@ -57,8 +57,10 @@ public final class ProcessEstimator implements Estimator {
 
         @AttributeDefinition(
                 description = "A row is excited when an actuator's mean setting moved by more than this (its"
-                        + " units) since the previous row; the model learns for 3 x the slowest filter after.")
-        double excitationThreshold() default 1.0;
+                        + " units) since the previous row; the model learns for 3 x the slowest filter after."
+                        + " 0: any move. Raise it above a loop's noise-driven moves to hold the model while the"
+                        + " loop is settled.")
+        double excitationThreshold() default 0;
 
         @AttributeDefinition(description = "Random-walk variance of the offset per row, relative to the residual's.")
         double offsetDrift() default 0.1;

@@ -35,7 +35,7 @@ public record ProcessTuning(
 
     /** The defaults of the estimator component. */
     public static final ProcessTuning DEFAULTS =
-            new ProcessTuning(1.0, new double[] {2, 6, 20}, 1e4, 1e5, 3.0, 0.1, 30, 600, 0.2);
+            new ProcessTuning(1.0, new double[] {2, 6, 20}, 1e4, 1e5, 0, 0.1, 30, 600, 0.2);
 
     /** Checks the values. */
     public ProcessTuning {
