@@ -21,8 +21,7 @@ final class Distribution {
     private Distribution() {}
 
     /** The demo's known tensor, {@code T = (GᵀG + μI)⁻¹Gᵀ} of its nominal gain (bundles/demo/README.md). */
-    static final String DEMO_TENSOR =
-            "17.9095, 0.4333, 4.7154, -13.2128, -0.9824, -1.3623, -5.6621, 3.6277, -0.8141";
+    static final String DEMO_TENSOR = "17.9095, 0.4333, 4.7154, -13.2128, -0.9824, -1.3623, -5.6621, 3.6277, -0.8141";
 
     /**
      * The distribution as it was before the demo learned by default: the demo pair starts from its known
