@@ -41,8 +41,9 @@ import java.util.List;
  * unfolding), or the model is warming up; otherwise only the offset follows the row (a scalar step), so
  * a settled loop holds its gain and its covariance (no windup). Forgetting ({@link
  * EstimatorSettings#forgetting()} per row) is limited so that {@code trace(P) ≤ traceMax}; a step that
- * would not be finite is discarded; a gap longer than 1.5 cycles restarts the filters from the current
- * setting, forgets the offset and waits {@code 3·τ_max} before it learns again.
+ * would not be finite is discarded; a gap longer than {@link #MAX_GAP_CYCLES} cycles between time stamps
+ * (measurements lost), or time stamps going backwards, restart the filters from the current
+ * setting, forget the offset and wait {@code 3·τ_max} before it learns again.
  *
  * <p>Siblings: their predicted contributions to the parent's change are summed over time and taken off
  * the parent's level before it enters a block. The whole state round-trips exactly through {@link
@@ -60,6 +61,9 @@ public final class ProcessModel {
     public static final int N = 3 * FILTERS + 1;
 
     private static final int OFFSET = N - 1;
+
+    /** More cycles than this between two measurements' time stamps: measurements were lost. */
+    static final int MAX_GAP_CYCLES = 10;
 
     /** Residual statistics never remember more than about this many rows. */
     private static final double STATS_FORGETTING = 0.99;
@@ -216,7 +220,10 @@ public final class ProcessModel {
             double[] sibling,
             EstimatorSettings settings) {
         double dt = settings.cycleSeconds();
-        boolean contiguous = haveLastTime && time > lastTime && time - lastTime <= 1500 * dt;
+        // a late cycle or a parent sample read twice (same time stamp) loses nothing: every measurement carries
+        // its adjustment. Only a stretch without measurements (lost from the ring or the spool), or time
+        // running backwards, means the setting history is broken.
+        boolean contiguous = haveLastTime && time >= lastTime && time - lastTime <= MAX_GAP_CYCLES * 1000 * dt;
         if (haveLastTime && !contiguous) {
             // adjustments were lost: the plant's memory of the setting is unknown
             restart();

@@ -51,6 +51,41 @@ class ProcessModelTest {
     }
 
     @Test
+    void lateCyclesAndASampleReadTwiceAreNoGapButLostMeasurementsAre() {
+        // as in the running distribution: the parent is sampled at 20 Hz on its own thread, the loop reads it
+        // at 10 Hz, so a time stamp may repeat or jump by 150-200 ms when a cycle is late
+        java.util.Random random = new java.util.Random(11);
+        List<Measurement> measured = new ProcessPlant(11, ProcessPlant.DEAD, 1).run(6000);
+        List<Measurement> jittered = new java.util.ArrayList<>();
+        long t = 0;
+        for (Measurement m : measured) {
+            t += switch (random.nextInt(10)) {
+                case 0 -> 0;
+                case 1 -> 200;
+                case 2, 3 -> 50;
+                case 4, 5 -> 150;
+                default -> 100;
+            };
+            jittered.add(new Measurement(m.pair(), t, m.parent(), m.error(), m.adjustment(), m.quality()));
+        }
+        ProcessModel model = new ProcessModel(ProcessTuning.DEFAULTS, 0);
+        model.fold(jittered, SETTINGS, List.of());
+        assertTrue(
+                relativeError(model, ProcessPlant.GAIN) < 0.12,
+                "relative error " + relativeError(model, ProcessPlant.GAIN));
+        long usedBefore = model.used();
+        // measurements lost for 2 s: the filters restart, and the model waits 3 x 20 s before it learns again
+        ProcessPlant later = new ProcessPlant(12, ProcessPlant.DEAD, 1);
+        List<Measurement> after = new java.util.ArrayList<>();
+        for (Measurement m : later.run(500)) {
+            after.add(new Measurement(
+                    m.pair(), t + 2000 + m.timestamp(), m.parent(), m.error(), m.adjustment(), m.quality()));
+        }
+        model.fold(after, SETTINGS, List.of());
+        assertEquals(usedBefore, model.used(), "50 s after the gap, within the 60 s it waits, no row updated the gain");
+    }
+
+    @Test
     void aDriftOfTheParentIsFollowedByTheOffsetNotBlamedOnTheGain() {
         // 7 noise deviations on every axis (0.2 °C, 1 %, 2 kW) over 900 s: about the demo's IT-load drift
         ProcessModel drifting = fit(new ProcessPlant(4, ProcessPlant.DEAD, 1).drift(7), 6000, SETTINGS);
