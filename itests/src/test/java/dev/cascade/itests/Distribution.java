@@ -41,6 +41,20 @@ final class Distribution {
         return options(all);
     }
 
+    /**
+     * {@link #withDemoTensor} for a distribution unpacked into {@code home} and started as a process: writes
+     * the same settings into its {@code etc/} before the first start.
+     */
+    static void useDemoTensor(java.nio.file.Path home) throws IOException {
+        java.nio.file.Path pair = home.resolve("etc/dev.cascade.pair-hall1.cfg");
+        java.nio.file.Files.writeString(
+                pair,
+                "\ninitialTensor = " + DEMO_TENSOR + "\ninitialConfidence = 1.0\n",
+                java.nio.file.StandardOpenOption.APPEND);
+        java.nio.file.Files.writeString(
+                home.resolve("etc/dev.cascade.optimizer.cfg"), "estimator = rls\ntransport = inproc\n");
+    }
+
     static Option[] options(Option... extra) throws IOException {
         String password = Secrets.randomPassword();
         int httpPort = Ports.free();

@@ -155,7 +155,7 @@ public class ToolsIT {
                 new String[] {
                     examples.resolve("oscillation/target/oscillation-" + version + ".jar")
                             .toString(),
-                    "dev.cascade.examples.oscillation.OscillationTool"
+                    "dev.cascade.examples.oscillation.OscillationHook"
                 },
                 // built by the archetype's IT from a freshly generated project (examples/tool-archetype)
                 new String[] {

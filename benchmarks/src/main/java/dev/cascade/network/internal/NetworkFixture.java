@@ -211,6 +211,11 @@ public final class NetworkFixture {
             public Optional<EstimatorSettings> estimatorSettings(String id) {
                 return Optional.of(SETTINGS);
             }
+
+            @Override
+            public Optional<dev.cascade.api.tensor.Matrix3> tensor(String id) {
+                return Optional.empty();
+            }
         };
     }
 

@@ -1,6 +1,8 @@
 package dev.cascade.api.control;
 
 import dev.cascade.api.estimation.EstimatorSettings;
+import dev.cascade.api.monitoring.Histogram;
+import dev.cascade.api.monitoring.LoopMetrics;
 import dev.cascade.api.tensor.Matrix3;
 import dev.cascade.api.tensor.Vector3;
 import java.util.List;
@@ -39,4 +41,22 @@ public interface ControlLoop {
      * @since 1.0.0
      */
     Optional<EstimatorSettings> estimatorSettings(String id);
+
+    /**
+     * How the loop keeps time: per pass (one pass runs every pair that is due) its cycle time and its
+     * lateness against the absolute schedule, recorded since the loop started, and the deadlines missed
+     * over all pairs. The loop records without allocating or locking; readers pay for the snapshot.
+     *
+     * <p>The default, for implementations that do not measure, reports nothing recorded.
+     *
+     * @return a snapshot of the loop's timing
+     * @since 1.0.0
+     */
+    default LoopMetrics loop() {
+        long missed = 0;
+        for (PairStatus p : pairs()) {
+            missed += p.missedDeadlines();
+        }
+        return new LoopMetrics(0, Histogram.empty("microseconds"), Histogram.empty("microseconds"), missed);
+    }
 }

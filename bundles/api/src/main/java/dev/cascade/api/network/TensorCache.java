@@ -46,4 +46,29 @@ public interface TensorCache {
      * @return closing it ends the subscription
      */
     AutoCloseable subscribe(Consumer<CachedTensor> listener);
+
+    /**
+     * Applies a published {@link TensorReset}: drops the pair's tensor (also from disk) and from then on
+     * refuses the pair's updates of the reset's version or older; notifies the reset subscribers. A reset
+     * older than the pair's tensor is ignored. (A default method only so that caches written before
+     * resets existed keep compiling; Cascade's cache implements it.)
+     *
+     * @return true if the reset was applied
+     * @throws UnsupportedOperationException if this cache does not support resets
+     * @since 1.1.0
+     */
+    default boolean reset(TensorReset reset) {
+        throw new UnsupportedOperationException("cache " + getClass().getName() + " does not support resets");
+    }
+
+    /**
+     * Calls {@code listener} with every reset applied, on the thread that applied it, after the tensor was
+     * dropped.
+     *
+     * @return closing it ends the subscription
+     * @since 1.1.0
+     */
+    default AutoCloseable subscribeResets(Consumer<TensorReset> listener) {
+        return () -> {};
+    }
 }

@@ -1,6 +1,7 @@
 package dev.cascade.api.network;
 
 import dev.cascade.api.estimation.TensorUpdate;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
 import org.osgi.annotation.versioning.ConsumerType;
@@ -49,4 +50,48 @@ public interface Transport {
 
     /** @return the transport's current health */
     TransportState state();
+
+    /**
+     * Sends a {@link TensorReset} request to the optimizer that estimates its pair, ordered with the pair's
+     * batches. Never blocks the caller. A transport written before resets existed does not carry them.
+     *
+     * @return completes when the transport has accepted the request, or fails
+     * @since 1.1.0
+     */
+    default CompletionStage<Void> sendReset(TensorReset request) {
+        return CompletableFuture.failedFuture(
+                new UnsupportedOperationException("transport " + getClass().getName() + " does not carry resets"));
+    }
+
+    /**
+     * Subscribes an optimizer to the reset requests for the pairs it estimates.
+     *
+     * @return closing it ends the subscription
+     * @since 1.1.0
+     */
+    default AutoCloseable subscribeResetRequests(Consumer<TensorReset> receiver) {
+        return () -> {};
+    }
+
+    /**
+     * Publishes a reset, with the version the optimizer assigned, to every node, ordered with the pair's
+     * updates. Never blocks the caller.
+     *
+     * @return completes when the reset is accepted, or fails
+     * @since 1.1.0
+     */
+    default CompletionStage<Void> publishReset(TensorReset reset) {
+        return CompletableFuture.failedFuture(
+                new UnsupportedOperationException("transport " + getClass().getName() + " does not carry resets"));
+    }
+
+    /**
+     * Subscribes to every published reset (for the cache and the loop).
+     *
+     * @return closing it ends the subscription
+     * @since 1.1.0
+     */
+    default AutoCloseable subscribeResets(Consumer<TensorReset> receiver) {
+        return () -> {};
+    }
 }

@@ -1,6 +1,6 @@
 /** The asynchronous network between the loop and the optimizers: batches out, tensor updates in. */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package dev.cascade.api.network;
 
 import org.osgi.annotation.bundle.Export;

@@ -3,12 +3,14 @@ package dev.cascade.cache.internal;
 import dev.cascade.api.estimation.TensorUpdate;
 import dev.cascade.api.network.CachedTensor;
 import dev.cascade.api.network.TensorCache;
+import dev.cascade.api.network.TensorReset;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -85,7 +87,11 @@ public final class PersistentCache implements TensorCache {
     // guarded by this
     private final Map<String, TensorFile.Entry> entries = new TreeMap<>();
     private long rejected;
+    /** Per pair, the version of the last reset applied: updates of that version or older are refused. */
+    private final Map<String, Long> resets = new HashMap<>();
+
     private final List<Consumer<CachedTensor>> listeners = new CopyOnWriteArrayList<>();
+    private final List<Consumer<TensorReset>> resetListeners = new CopyOnWriteArrayList<>();
 
     @Activate
     public PersistentCache(Config config) {
@@ -170,6 +176,11 @@ public final class PersistentCache implements TensorCache {
     @Override
     public synchronized Optional<String> validate(TensorUpdate update) {
         TensorFile.Entry current = entries.get(update.pair());
+        Long reset = resets.get(update.pair());
+        if (current == null && reset != null && update.version() <= reset) {
+            return Optional.of("update v" + update.version() + " of pair " + update.pair() + " from " + update.source()
+                    + ": its version is not newer than the reset to version " + reset);
+        }
         long now = clock.getAsLong();
         return rules.check(update, current == null ? null : cached(current, now), now);
     }
@@ -203,6 +214,55 @@ public final class PersistentCache implements TensorCache {
             }
         }
         return true;
+    }
+
+    /**
+     * Drops the pair's tensor, in memory and on disk, and remembers the reset's version (in memory: after
+     * a restart the pair simply has no tensor). A reset not newer than the pair's tensor is ignored.
+     */
+    @Override
+    public boolean reset(TensorReset reset) {
+        synchronized (this) {
+            TensorFile.Entry current = entries.get(reset.pair());
+            Long earlier = resets.get(reset.pair());
+            if ((current != null && current.update().version() >= reset.version())
+                    || (earlier != null && earlier >= reset.version())) {
+                LOG.warn(
+                        "Ignored the reset of pair {} to version {}: the cache holds a newer state",
+                        reset.pair(),
+                        reset.version());
+                return false;
+            }
+            if (current != null) {
+                entries.remove(reset.pair());
+                try {
+                    // the id was checked when the tensor was stored: it is a safe file name
+                    Files.deleteIfExists(TensorFile.path(directory, reset.pair()));
+                } catch (IOException e) {
+                    LOG.error("Could not delete the tensor file of pair {}: {}", reset.pair(), e.toString());
+                }
+            }
+            resets.put(reset.pair(), reset.version());
+            LOG.info(
+                    "Reset pair {} (requested by {}): tensor v{} dropped, estimation starts over",
+                    reset.pair(),
+                    reset.source(),
+                    current == null ? "-" : current.update().version());
+        }
+        for (Consumer<TensorReset> listener : resetListeners) {
+            try {
+                listener.accept(reset);
+            } catch (RuntimeException e) {
+                LOG.error("A tensor cache reset listener failed on pair {}", reset.pair(), e);
+            }
+        }
+        return true;
+    }
+
+    @Override
+    public AutoCloseable subscribeResets(Consumer<TensorReset> listener) {
+        resetListeners.add(listener);
+        return () -> resetListeners.remove(listener);
     }
 
     @Override

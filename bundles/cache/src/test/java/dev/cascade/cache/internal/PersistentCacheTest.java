@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.cascade.api.estimation.EstimatorState;
 import dev.cascade.api.estimation.TensorUpdate;
 import dev.cascade.api.network.CachedTensor;
+import dev.cascade.api.network.TensorReset;
 import dev.cascade.api.tensor.Matrix3;
 import dev.cascade.api.tensor.Vector3;
 import java.io.IOException;
@@ -98,6 +99,31 @@ class PersistentCacheTest {
         assertEquals(10, cache.rejected());
         assertEquals(5, cache.retrieve("p1").orElseThrow().update().version());
         assertTrue(cache.store(update("p1", 6, T, 0.9)));
+    }
+
+    @Test
+    void aResetDropsTheTensorOnDiskTooAndRefusesUpdatesFromBeforeIt() {
+        PersistentCache cache = cache("maxRelativeChange", "0.5");
+        List<TensorReset> seen = new ArrayList<>();
+        cache.subscribeResets(seen::add);
+        assertTrue(cache.store(update("p1", 3, T, 0.9)));
+        assertTrue(cache.store(update("p2", 1, T, 0.9)));
+        assertTrue(Files.exists(dir.resolve("p1.tensor")));
+
+        assertFalse(cache.reset(new TensorReset("p1", 3, "node-a", now.get())), "not newer than v3");
+        assertTrue(cache.retrieve("p1").isPresent());
+        TensorReset reset = new TensorReset("p1", 4, "node-a", now.get());
+        assertTrue(cache.reset(reset));
+        assertEquals(List.of(reset), seen);
+        assertTrue(cache.retrieve("p1").isEmpty());
+        assertFalse(Files.exists(dir.resolve("p1.tensor")));
+        assertEquals(List.of("p2"), cache.all().stream().map(CachedTensor::pair).toList(), "p2 untouched");
+
+        assertRejected(cache, update("p1", 4, T, 0.9), "not newer than the reset to version 4");
+        // the first update after a reset may be far from the dropped tensor: the pair learns afresh
+        assertTrue(cache.store(update("p1", 5, new Matrix3(9, 0, 0, 0, 9, 0, 0, 0, 9), 0.9)));
+        assertTrue(cache(/* restart */ ).retrieve("p1").isPresent());
+        assertFalse(cache.reset(new TensorReset("p1", 4, "node-a", now.get())), "an old reset changes nothing");
     }
 
     @Test

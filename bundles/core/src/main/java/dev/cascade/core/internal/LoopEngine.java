@@ -8,8 +8,11 @@ import dev.cascade.api.control.PairState;
 import dev.cascade.api.control.PairStatus;
 import dev.cascade.api.domain.DomainAdapter;
 import dev.cascade.api.estimation.EstimatorSettings;
+import dev.cascade.api.monitoring.Histogram;
+import dev.cascade.api.monitoring.LoopMetrics;
 import dev.cascade.api.network.CachedTensor;
 import dev.cascade.api.network.TensorCache;
+import dev.cascade.api.network.TensorReset;
 import dev.cascade.api.tensor.Matrix3;
 import dev.cascade.api.tensor.Vector3;
 import dev.cascade.api.tools.ToolManager;
@@ -63,6 +66,9 @@ public final class LoopEngine implements ControlLoop {
     private final Map<Long, Map.Entry<String, Domain>> domainsByService = new HashMap<>();
     private final Map<Long, FilterSlot> filters = new TreeMap<>();
 
+    /** Cycle time and lateness per loop pass, recorded by the loop thread(s). */
+    final LoopTiming timing = new LoopTiming();
+
     private volatile Plan plan = Plan.EMPTY;
     private volatile MeasurementCollector collector;
     private volatile ConfigurationAdmin configurationAdmin;
@@ -80,6 +86,7 @@ public final class LoopEngine implements ControlLoop {
     // guarded by this
     private TensorCache cache;
     private AutoCloseable cacheSubscription;
+    private AutoCloseable resetSubscription;
 
     @Activate
     public LoopEngine() {
@@ -360,6 +367,7 @@ public final class LoopEngine implements ControlLoop {
         closeCacheSubscription();
         this.cache = cache;
         cacheSubscription = cache.subscribe(this::tensorChanged);
+        resetSubscription = cache.subscribeResets(this::tensorReset);
         for (CachedTensor cached : cache.all()) {
             tensorChanged(cached);
         }
@@ -373,6 +381,14 @@ public final class LoopEngine implements ControlLoop {
     }
 
     private void closeCacheSubscription() {
+        if (resetSubscription != null) {
+            try {
+                resetSubscription.close();
+            } catch (Exception e) {
+                LOG.warn("Could not unsubscribe from the tensor cache's resets: {}", e.toString());
+            }
+            resetSubscription = null;
+        }
         if (cacheSubscription != null) {
             try {
                 cacheSubscription.close();
@@ -388,6 +404,20 @@ public final class LoopEngine implements ControlLoop {
         Plan.Entry e = plan.entry(cached.pair());
         if (e != null) {
             offer(e.runtime(), e.settings(), cached, System.currentTimeMillis());
+        }
+    }
+
+    /**
+     * Called by the cache (on its thread) when a pair's estimation was reset: the pair goes back to its
+     * configured initial tensor (version 0), or, with none, to holding and probing until it has learnt one.
+     * Bumpless like any swap: the law is in velocity form.
+     */
+    void tensorReset(TensorReset reset) {
+        Plan.Entry e = plan.entry(reset.pair());
+        if (e != null) {
+            PairSettings s = e.settings();
+            e.runtime().tensor = new PairRuntime.Tensor(s.initialTensor().clone(), 0, s.initialConfidence());
+            LOG.info("Pair {} is back on its initial tensor after a reset", reset.pair());
         }
     }
 
@@ -583,6 +613,16 @@ public final class LoopEngine implements ControlLoop {
     @Override
     public Optional<EstimatorSettings> estimatorSettings(String id) {
         return Optional.ofNullable(plan.entry(id)).map(e -> e.settings().estimatorSettings());
+    }
+
+    @Override
+    public LoopMetrics loop() {
+        Histogram[] timed = timing.snapshot();
+        long missed = 0;
+        for (Plan.Entry e : plan.entries()) {
+            missed += e.runtime().missedDeadlines;
+        }
+        return new LoopMetrics(timed[0].count(), timed[0], timed[1], missed);
     }
 
     private static PairStatus status(Plan.Entry e) {

@@ -19,6 +19,7 @@ final class LoopThread implements Runnable {
     private static final long MAX_PARK = TimeUnit.MILLISECONDS.toNanos(100);
 
     private final LoopEngine engine;
+    private final LoopTiming timing;
     final Fence fence = new Fence();
     private final Thread thread;
     private volatile boolean running = true;
@@ -33,6 +34,7 @@ final class LoopThread implements Runnable {
 
     LoopThread(LoopEngine engine, int generation) {
         this.engine = engine;
+        this.timing = engine.timing;
         this.thread = new Thread(this, generation == 0 ? "cascade-loop" : "cascade-loop-" + generation);
         this.thread.setDaemon(true);
     }
@@ -77,6 +79,9 @@ final class LoopThread implements Runnable {
             long wall = System.currentTimeMillis();
             long next = now + MAX_PARK;
             LongConsumer latenessSink = lateness;
+            // the pass's scheduled start: the earliest deadline among the pairs it runs
+            boolean ran = false;
+            long scheduled = now;
             fence.sweepStarted(now);
             for (Plan.Entry entry : plan.entries()) {
                 PairRuntime pair = entry.runtime();
@@ -91,6 +96,10 @@ final class LoopThread implements Runnable {
                 }
                 if (now - pair.due >= 0) {
                     long late = now - pair.due;
+                    if (!ran || pair.due - scheduled < 0) {
+                        scheduled = pair.due;
+                        ran = true;
+                    }
                     if (latenessSink != null) {
                         latenessSink.accept(late);
                     }
@@ -119,6 +128,9 @@ final class LoopThread implements Runnable {
                 }
             }
             fence.sweepEnded();
+            if (ran) {
+                timing.record(now - scheduled, System.nanoTime() - scheduled);
+            }
             long wait = next - System.nanoTime();
             if (wait > 0) {
                 LockSupport.parkNanos(this, wait);

@@ -8,9 +8,20 @@ import dev.cascade.api.control.Filter;
 import dev.cascade.api.control.PairState;
 import dev.cascade.api.control.PairStatus;
 import dev.cascade.api.domain.DomainAdapter;
+import dev.cascade.api.estimation.EstimatorState;
+import dev.cascade.api.estimation.TensorUpdate;
+import dev.cascade.api.network.CachedTensor;
+import dev.cascade.api.network.TensorCache;
+import dev.cascade.api.network.TensorReset;
+import dev.cascade.api.tensor.Matrix3;
+import dev.cascade.api.tensor.Vector3;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -87,6 +98,145 @@ class LoopEngineTest {
         double rate = (status("a").cycles() - a0) / ((System.nanoTime() - t0) * 1e-9);
         assertTrue(rate > 50 && rate < 150, "a still runs at about 100 Hz: " + rate);
         assertEquals(PairState.RUNNING, status("a").state());
+    }
+
+    /** A cache that hands what the test stores or resets straight to its subscribers. */
+    private static final class PassingCache implements TensorCache {
+        final List<Consumer<CachedTensor>> listeners = new CopyOnWriteArrayList<>();
+        final List<Consumer<TensorReset>> resetListeners = new CopyOnWriteArrayList<>();
+
+        @Override
+        public Optional<String> validate(TensorUpdate update) {
+            return Optional.empty();
+        }
+
+        @Override
+        public boolean store(TensorUpdate u) {
+            long now = System.currentTimeMillis();
+            listeners.forEach(l -> l.accept(new CachedTensor(u, now, u.confidence(), now, 3_600_000)));
+            return true;
+        }
+
+        @Override
+        public Optional<CachedTensor> retrieve(String pair) {
+            return Optional.empty();
+        }
+
+        @Override
+        public List<CachedTensor> all() {
+            return List.of();
+        }
+
+        @Override
+        public long rejected() {
+            return 0;
+        }
+
+        @Override
+        public AutoCloseable subscribe(Consumer<CachedTensor> listener) {
+            listeners.add(listener);
+            return () -> listeners.remove(listener);
+        }
+
+        @Override
+        public boolean reset(TensorReset reset) {
+            resetListeners.forEach(l -> l.accept(reset));
+            return true;
+        }
+
+        @Override
+        public AutoCloseable subscribeResets(Consumer<TensorReset> listener) {
+            resetListeners.add(listener);
+            return () -> resetListeners.remove(listener);
+        }
+    }
+
+    @Test
+    void aResetPutsThePairBackOnItsInitialTensorAndLeavesTheOthers() throws Exception {
+        plant("h1", "u1");
+        plant("h2", "u2");
+        PassingCache cache = new PassingCache();
+        engine.setCache(cache);
+        engine.put("pid-a", Configs.settings("id", "a", "parent", "h1", "child", "u1", "rate", "100"));
+        engine.put("pid-b", Configs.settings("id", "b", "parent", "h2", "child", "u2", "rate", "100"));
+        await("both run", () -> status("a").cycles() > 5 && status("b").cycles() > 5);
+        Matrix3 half = new Matrix3(0.5, 0, 0, 0, 0.5, 0, 0, 0, 0.5);
+        for (String pair : List.of("a", "b")) {
+            cache.store(new TensorUpdate(
+                    pair,
+                    3,
+                    half,
+                    Matrix3.IDENTITY,
+                    0.9,
+                    new Vector3(1, 1, 1),
+                    new EstimatorState("rls", 1, new byte[0]),
+                    Map.of(),
+                    "node-a",
+                    System.currentTimeMillis()));
+        }
+        assertEquals(half, engine.tensor("a").orElseThrow());
+        assertEquals(3, status("a").tensorVersion());
+
+        cache.reset(new TensorReset("a", 4, "node-a", System.currentTimeMillis()));
+        assertEquals(Matrix3.IDENTITY, engine.tensor("a").orElseThrow(), "the configured initial tensor");
+        assertEquals(0, status("a").tensorVersion());
+        assertEquals(half, engine.tensor("b").orElseThrow(), "b keeps its tensor");
+        long a0 = status("a").cycles();
+        await("a runs on", () -> status("a").cycles() > a0 + 10);
+        assertEquals(PairState.RUNNING, status("a").state());
+        engine.unsetCache(cache);
+        assertTrue(cache.resetListeners.isEmpty(), "unsubscribed");
+    }
+
+    @Test
+    void theLoopRecordsEachPassCycleTimeAndLateness() throws Exception {
+        plant("h1", "u1");
+        engine.put("pid-a", Configs.settings("id", "a", "parent", "h1", "child", "u1", "rate", "100"));
+        await("a runs", () -> status("a").cycles() > 20);
+        dev.cascade.api.monitoring.LoopMetrics first = engine.loop();
+        await("more passes", () -> engine.loop().passes() > first.passes() + 20);
+        dev.cascade.api.monitoring.LoopMetrics m = engine.loop();
+        // one pair: every pass runs it, so passes and cycles move together
+        assertTrue(m.passes() >= first.passes() + 20, m.toString());
+        assertEquals(m.passes(), m.cycleTime().count());
+        assertEquals(m.passes(), m.lateness().count());
+        assertEquals("microseconds", m.cycleTime().unit());
+        assertTrue(
+                m.cycleTime().p50() > 0 && m.cycleTime().p50() <= m.cycleTime().p99(), m.toString());
+        assertTrue(m.cycleTime().max() >= m.lateness().p50(), "a pass ends after it starts: " + m);
+        long inBuckets = m.cycleTime().buckets().stream()
+                .mapToLong(dev.cascade.api.monitoring.Histogram.Bucket::count)
+                .sum();
+        assertEquals(m.cycleTime().count(), inBuckets);
+        assertTrue(Double.isInfinite(
+                m.cycleTime().buckets().get(m.cycleTime().buckets().size() - 1).upTo()));
+    }
+
+    @Test
+    void hdrSnapshotsGiveCountsPercentilesAndBuckets() {
+        org.HdrHistogram.Histogram h = new org.HdrHistogram.Histogram(LoopTiming.HIGHEST_NANOS, 2);
+        for (int i = 1; i <= 100; i++) {
+            h.recordValue(i * 1000L); // 1..100 us
+        }
+        dev.cascade.api.monitoring.Histogram s =
+                HdrSnapshots.of(h, 1000.0, "microseconds", HdrSnapshots.MICROSECOND_BOUNDS);
+        assertEquals(100, s.count());
+        assertEquals(50.5, s.mean(), 0.6);
+        assertEquals(50, s.p50(), 1);
+        assertEquals(99, s.p99(), 1);
+        assertEquals(100, s.max(), 1);
+        // 1-2-5 buckets: (0,1] 1, (1,2] 1, (2,5] 3, (5,10] 5, (10,20] 10, (20,50] 30, (50,100] 50
+        long[] expected = {1, 1, 3, 5, 10, 30, 50};
+        for (int i = 0; i < expected.length; i++) {
+            assertEquals(
+                    expected[i],
+                    s.buckets().get(i).count(),
+                    "bucket up to " + s.buckets().get(i).upTo());
+        }
+        assertEquals(
+                dev.cascade.api.monitoring.Histogram.empty("microseconds"),
+                HdrSnapshots.of(
+                        new org.HdrHistogram.Histogram(2), 1000.0, "microseconds", HdrSnapshots.MICROSECOND_BOUNDS));
     }
 
     @Test

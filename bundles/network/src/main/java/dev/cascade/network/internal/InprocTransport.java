@@ -2,6 +2,7 @@ package dev.cascade.network.internal;
 
 import dev.cascade.api.estimation.TensorUpdate;
 import dev.cascade.api.network.Batch;
+import dev.cascade.api.network.TensorReset;
 import dev.cascade.api.network.Transport;
 import dev.cascade.api.network.TransportState;
 import java.util.List;
@@ -51,6 +52,8 @@ public final class InprocTransport implements Transport {
     private final ThreadPoolExecutor updates;
     private final List<Consumer<Batch>> batchReceivers = new CopyOnWriteArrayList<>();
     private final List<Consumer<TensorUpdate>> updateReceivers = new CopyOnWriteArrayList<>();
+    private final List<Consumer<TensorReset>> resetRequestReceivers = new CopyOnWriteArrayList<>();
+    private final List<Consumer<TensorReset>> resetReceivers = new CopyOnWriteArrayList<>();
 
     @Activate
     public InprocTransport(Config config) {
@@ -88,6 +91,33 @@ public final class InprocTransport implements Transport {
     @Override
     public CompletionStage<Void> publish(TensorUpdate update) {
         return deliver(updates, updateReceivers, update);
+    }
+
+    /** Queued with the batches, so the optimizer sees it in order with the pair's measurements. */
+    @Override
+    public CompletionStage<Void> sendReset(TensorReset request) {
+        if (resetRequestReceivers.isEmpty()) {
+            return CompletableFuture.failedFuture(new IllegalStateException("no optimizer is subscribed"));
+        }
+        return deliver(batches, resetRequestReceivers, request);
+    }
+
+    /** Queued with the updates, so every receiver sees it in order with the pair's updates. */
+    @Override
+    public CompletionStage<Void> publishReset(TensorReset reset) {
+        return deliver(updates, resetReceivers, reset);
+    }
+
+    @Override
+    public AutoCloseable subscribeResetRequests(Consumer<TensorReset> receiver) {
+        resetRequestReceivers.add(receiver);
+        return () -> resetRequestReceivers.remove(receiver);
+    }
+
+    @Override
+    public AutoCloseable subscribeResets(Consumer<TensorReset> receiver) {
+        resetReceivers.add(receiver);
+        return () -> resetReceivers.remove(receiver);
     }
 
     private static <T> CompletionStage<Void> deliver(

@@ -5,11 +5,14 @@ import dev.cascade.api.control.Measurement;
 import dev.cascade.api.control.MeasurementCollector;
 import dev.cascade.api.control.MeasurementView;
 import dev.cascade.api.estimation.TensorUpdate;
+import dev.cascade.api.monitoring.Histogram;
 import dev.cascade.api.network.Batch;
+import dev.cascade.api.network.Estimation;
 import dev.cascade.api.network.NetworkMetrics;
 import dev.cascade.api.network.NetworkMonitor;
 import dev.cascade.api.network.OptimizerMetrics;
 import dev.cascade.api.network.TensorCache;
+import dev.cascade.api.network.TensorReset;
 import dev.cascade.api.network.Transport;
 import dev.cascade.api.network.TransportState;
 import java.io.IOException;
@@ -18,7 +21,11 @@ import java.nio.file.Paths;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -51,12 +58,12 @@ import org.slf4j.LoggerFactory;
  * pair are cut per millisecond of uptime.
  */
 @Component(
-        service = {MeasurementCollector.class, NetworkMonitor.class},
+        service = {MeasurementCollector.class, NetworkMonitor.class, Estimation.class},
         configurationPid = Network.PID,
         configurationPolicy = ConfigurationPolicy.OPTIONAL,
         immediate = true)
 @Designate(ocd = Network.Config.class)
-public final class Network implements MeasurementCollector, NetworkMonitor {
+public final class Network implements MeasurementCollector, NetworkMonitor, Estimation {
 
     static final String PID = "dev.cascade.network";
 
@@ -122,6 +129,8 @@ public final class Network implements MeasurementCollector, NetworkMonitor {
     private final Spool spool;
     private final Latencies latencies = new Latencies();
     private final ScheduledExecutorService thread;
+    /** Resets requested here, per pair, waiting for the optimizer's reset to come back. */
+    private final Map<String, List<CompletableFuture<TensorReset>>> pendingResets = new ConcurrentHashMap<>();
 
     // batcher thread
     private long retryAt;
@@ -134,6 +143,7 @@ public final class Network implements MeasurementCollector, NetworkMonitor {
     // guarded by this
     private Transport transport;
     private AutoCloseable updates;
+    private AutoCloseable resets;
     private volatile Optimizer optimizer;
 
     @Activate
@@ -344,6 +354,54 @@ public final class Network implements MeasurementCollector, NetworkMonitor {
         }
     }
 
+    // ---- resets: request -> transport -> optimizer -> transport -> cache -> loop
+
+    /** How long {@link #reset} waits for the optimizer's reset to come back. */
+    static final long RESET_TIMEOUT_MILLIS = 10_000;
+
+    @Override
+    public CompletionStage<TensorReset> reset(String pair) {
+        Transport t;
+        synchronized (this) {
+            t = transport;
+        }
+        if (t == null) {
+            return CompletableFuture.failedFuture(new IllegalStateException(
+                    "transport " + transportName + " is not available; pair " + pair + " was not reset"));
+        }
+        CompletableFuture<TensorReset> done = new CompletableFuture<>();
+        List<CompletableFuture<TensorReset>> waiting =
+                pendingResets.computeIfAbsent(pair, k -> new CopyOnWriteArrayList<>());
+        waiting.add(done);
+        done.orTimeout(RESET_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS).whenComplete((r, e) -> waiting.remove(done));
+        t.sendReset(new TensorReset(pair, 0, nodeId, clock.getAsLong())).whenComplete((ok, failed) -> {
+            if (failed != null) {
+                Throwable cause =
+                        failed instanceof CompletionException && failed.getCause() != null ? failed.getCause() : failed;
+                done.completeExceptionally(
+                        new IllegalStateException("pair " + pair + " was not reset: " + cause.getMessage(), cause));
+            }
+        });
+        return done;
+    }
+
+    /** A reset published by the optimizer: the cache drops the tensor (and the loop follows it). */
+    void resetReceived(TensorReset reset) {
+        boolean applied = cache.reset(reset);
+        List<CompletableFuture<TensorReset>> waiting = pendingResets.get(reset.pair());
+        if (waiting == null) {
+            return;
+        }
+        for (CompletableFuture<TensorReset> done : waiting) {
+            if (applied) {
+                done.complete(reset);
+            } else {
+                done.completeExceptionally(new IllegalStateException("the cache holds a tensor of pair " + reset.pair()
+                        + " newer than the reset to version " + reset.version()));
+            }
+        }
+    }
+
     @Reference(
             cardinality = ReferenceCardinality.MULTIPLE,
             policy = ReferencePolicy.DYNAMIC,
@@ -352,6 +410,7 @@ public final class Network implements MeasurementCollector, NetworkMonitor {
         if (transport == null && transportName.equals(properties.get(Transport.NAME))) {
             transport = candidate;
             updates = candidate.subscribeUpdates(this::received);
+            resets = candidate.subscribeResets(this::resetReceived);
             LOG.info("Network uses transport {}", transportName);
         }
     }
@@ -365,6 +424,14 @@ public final class Network implements MeasurementCollector, NetworkMonitor {
     }
 
     private void unsubscribe() {
+        if (resets != null) {
+            try {
+                resets.close();
+            } catch (Exception e) {
+                LOG.warn("Could not unsubscribe from transport {}: {}", transportName, e.toString());
+            }
+            resets = null;
+        }
         if (updates != null) {
             try {
                 updates.close();
@@ -420,6 +487,11 @@ public final class Network implements MeasurementCollector, NetworkMonitor {
                 updatesRejected,
                 latencies.lastMillis(),
                 latencies.p99Millis());
+    }
+
+    @Override
+    public Histogram updateLatency() {
+        return latencies.histogram();
     }
 
     @Override

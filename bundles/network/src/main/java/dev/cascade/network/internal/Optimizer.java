@@ -7,10 +7,12 @@ import dev.cascade.api.estimation.Estimator;
 import dev.cascade.api.estimation.EstimatorSettings;
 import dev.cascade.api.estimation.EstimatorState;
 import dev.cascade.api.estimation.TensorUpdate;
+import dev.cascade.api.monitoring.HookRunner;
 import dev.cascade.api.network.Batch;
 import dev.cascade.api.network.CachedTensor;
 import dev.cascade.api.network.OptimizerMetrics;
 import dev.cascade.api.network.TensorCache;
+import dev.cascade.api.network.TensorReset;
 import dev.cascade.api.network.Transport;
 import dev.cascade.api.tensor.Matrix3;
 import java.util.HashMap;
@@ -85,6 +87,9 @@ public final class Optimizer {
     private Estimator estimator;
     private Transport transport;
     private AutoCloseable subscription;
+    /** Runs the analysis hooks around each fold (monitoring); absent: no hooks run. Never waited on. */
+    private volatile HookRunner hooks;
+
     private long batchesFolded;
     private long measurementsFolded;
     private long duplicates;
@@ -148,6 +153,20 @@ public final class Optimizer {
         }
     }
 
+    @Reference(
+            cardinality = ReferenceCardinality.OPTIONAL,
+            policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void setHooks(HookRunner runner) {
+        this.hooks = runner;
+    }
+
+    void unsetHooks(HookRunner runner) {
+        if (this.hooks == runner) {
+            this.hooks = null;
+        }
+    }
+
     private void resubscribe() {
         if (subscription != null) {
             try {
@@ -158,7 +177,15 @@ public final class Optimizer {
             subscription = null;
         }
         if (transport != null && estimator != null) {
-            subscription = transport.subscribeBatches(this::fold);
+            AutoCloseable batches = transport.subscribeBatches(this::fold);
+            AutoCloseable resets = transport.subscribeResetRequests(this::reset);
+            subscription = () -> {
+                try {
+                    resets.close();
+                } finally {
+                    batches.close();
+                }
+            };
             LOG.info("Optimizer folds batches from {} with estimator {}", transportName, estimatorName);
         }
     }
@@ -187,6 +214,10 @@ public final class Optimizer {
                     batch.pair());
             return;
         }
+        HookRunner runner = hooks;
+        if (runner != null) {
+            runner.before(batch); // hands over and returns: the fold never waits on a hook
+        }
         Estimate estimate;
         try {
             estimate = e.fold(Optional.ofNullable(pair.state), batch, settings.get(), List.of());
@@ -214,6 +245,9 @@ public final class Optimizer {
         batchesFolded++;
         measurementsFolded += batch.measurements().size();
         if (estimate.gain().equals(Matrix3.ZERO) || estimate.confidence() == 0) {
+            if (runner != null) {
+                runner.after(batch, Optional.empty());
+            }
             return; // no model yet: nothing for the loop
         }
         pair.version++;
@@ -229,6 +263,9 @@ public final class Optimizer {
                 nodeId,
                 clock.getAsLong());
         updatesPublished++;
+        if (runner != null) {
+            runner.after(batch, Optional.of(update));
+        }
         t.publish(update).whenComplete((ok, failed) -> {
             if (failed != null) {
                 LOG.warn(
@@ -236,6 +273,39 @@ public final class Optimizer {
                         update.version(),
                         update.pair(),
                         failed.getMessage());
+            }
+        });
+    }
+
+    /**
+     * Makes a pair's estimation start over: forgets its estimator state (the next batch starts a fresh
+     * estimation; the de-duplication state stays) and publishes the reset to every node with the next
+     * version, so the caches refuse any update this optimizer published before it. Runs on the transport's
+     * thread, in order with the pair's batches.
+     *
+     * @throws IllegalArgumentException if the pair is not configured here
+     */
+    synchronized void reset(TensorReset request) {
+        Transport t = transport;
+        if (t == null) {
+            throw new IllegalStateException("the optimizer is stopping");
+        }
+        if (loop.estimatorSettings(request.pair()).isEmpty()) {
+            throw new IllegalArgumentException(
+                    "no pair '" + request.pair() + "' is configured on the optimizer's node");
+        }
+        PairState pair = pairs.computeIfAbsent(request.pair(), this::resume);
+        pair.state = null;
+        pair.version++;
+        TensorReset published = request.withVersion(pair.version);
+        LOG.info(
+                "Optimizer resets pair {} at version {}, as {} requested",
+                request.pair(),
+                pair.version,
+                request.source());
+        t.publishReset(published).whenComplete((ok, failed) -> {
+            if (failed != null) {
+                LOG.warn("Could not publish the reset of pair {}: {}", published.pair(), failed.getMessage());
             }
         });
     }

@@ -9,7 +9,7 @@ import dev.cascade.api.estimation.EstimatorSettings;
 import dev.cascade.api.estimation.TensorUpdate;
 import dev.cascade.api.network.CachedTensor;
 import dev.cascade.api.network.TensorCache;
-import dev.cascade.api.tensor.Matrix3;
+import dev.cascade.api.network.TensorReset;
 import dev.cascade.api.tensor.Vector3;
 import java.lang.reflect.Proxy;
 import java.time.Duration;
@@ -80,13 +80,13 @@ final class Fixtures {
             public void setpoint(String id, Vector3 setpoint) {}
 
             @Override
-            public Optional<Matrix3> tensor(String id) {
-                return Optional.empty();
+            public Optional<EstimatorSettings> estimatorSettings(String id) {
+                return List.of(pairs).contains(id) ? Optional.of(settings) : Optional.empty();
             }
 
             @Override
-            public Optional<EstimatorSettings> estimatorSettings(String id) {
-                return List.of(pairs).contains(id) ? Optional.of(settings) : Optional.empty();
+            public Optional<dev.cascade.api.tensor.Matrix3> tensor(String id) {
+                return Optional.empty();
             }
         };
     }
@@ -99,7 +99,14 @@ final class Fixtures {
         @Override
         public synchronized Optional<String> validate(TensorUpdate update) {
             TensorUpdate have = updates.get(update.pair());
-            return have != null && have.version() >= update.version() ? Optional.of("old") : Optional.empty();
+            long reset = resets.stream()
+                    .filter(r -> r.pair().equals(update.pair()))
+                    .mapToLong(TensorReset::version)
+                    .max()
+                    .orElse(0);
+            return (have != null && have.version() >= update.version()) || update.version() <= reset
+                    ? Optional.of("old")
+                    : Optional.empty();
         }
 
         @Override
@@ -128,6 +135,16 @@ final class Fixtures {
         @Override
         public long rejected() {
             return 0;
+        }
+
+        final List<TensorReset> resets = new CopyOnWriteArrayList<>();
+
+        /** Drops the tensor and refuses updates up to the reset's version. */
+        @Override
+        public synchronized boolean reset(TensorReset reset) {
+            updates.remove(reset.pair());
+            resets.add(reset);
+            return true;
         }
 
         @Override

@@ -6,9 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cascade.api.estimation.Estimator;
 import dev.cascade.api.estimation.EstimatorSettings;
+import dev.cascade.api.estimation.EstimatorState;
+import dev.cascade.api.estimation.TensorUpdate;
 import dev.cascade.api.network.Batch;
 import dev.cascade.api.network.NetworkMetrics;
 import dev.cascade.api.network.OptimizerMetrics;
+import dev.cascade.api.network.TensorReset;
 import dev.cascade.api.network.Transport;
 import dev.cascade.api.network.TransportState;
 import dev.cascade.tensor.internal.RlsEstimator;
@@ -17,7 +20,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.SplittableRandom;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -198,6 +204,67 @@ class NetworkTest {
         second.fold(sent.get(4)); // re-sent after the restart: the cached update says it is folded
         assertEquals(1, second.metrics().duplicates());
         assertEquals(0, second.metrics().batchesFolded());
+    }
+
+    @Test
+    void aResetTravelsThroughTheOptimizerAndEstimationStartsOver() throws Exception {
+        network("batchSize", 100);
+        optimizer().addEstimator(rls, RLS);
+        List<Batch> sent = new ArrayList<>();
+        inproc.subscribeBatches(sent::add);
+        for (int i = 0; i < 5; i++) {
+            cycles(100);
+            network.tick();
+        }
+        Fixtures.await("updates of the first estimation arrive", () -> cache.retrieve("p1")
+                .map(c -> c.update().folded().get("node-a")
+                        == sent.get(sent.size() - 1).sequence())
+                .orElse(false));
+        long before = cache.retrieve("p1").orElseThrow().update().version();
+
+        TensorReset reset = network.reset("p1").toCompletableFuture().get(10, TimeUnit.SECONDS);
+        assertEquals(before + 1, reset.version(), "above every update published before");
+        assertEquals("node-a", reset.source());
+        assertTrue(cache.retrieve("p1").isEmpty(), "the cache dropped the tensor");
+        assertEquals(List.of(reset), cache.resets);
+
+        int after = sent.size();
+        for (int i = 0; i < 5; i++) {
+            cycles(100);
+            network.tick();
+        }
+        Fixtures.await("updates of the new estimation arrive", () -> cache.retrieve("p1")
+                .map(c -> c.update().folded().get("node-a")
+                        == sent.get(sent.size() - 1).sequence())
+                .orElse(false));
+        TensorUpdate fresh = cache.retrieve("p1").orElseThrow().update();
+        assertTrue(fresh.version() > reset.version());
+        // the estimator forgot: its state is what folding only the batches since the reset gives
+        Optional<EstimatorState> expected = Optional.empty();
+        for (Batch b : sent.subList(after, sent.size())) {
+            expected = Optional.of(rls.fold(expected, b, SETTINGS, List.of()).state());
+        }
+        assertEquals(expected.orElseThrow(), fresh.state());
+        assertEquals(1000, optimizer.metrics().measurementsFolded(), "no batch folded twice");
+    }
+
+    @Test
+    void aResetOfAnUnknownPairOrWithoutAnOptimizerFailsWithTheReason() throws Exception {
+        network();
+        ExecutionException e = assertThrows(
+                ExecutionException.class,
+                () -> network.reset("p1").toCompletableFuture().get(10, TimeUnit.SECONDS));
+        assertEquals(
+                "pair p1 was not reset: no optimizer is subscribed",
+                e.getCause().getMessage());
+        optimizer().addEstimator(rls, RLS);
+        e = assertThrows(
+                ExecutionException.class,
+                () -> network.reset("nope").toCompletableFuture().get(10, TimeUnit.SECONDS));
+        assertTrue(
+                e.getCause().getMessage().contains("no pair 'nope'"),
+                e.getCause().getMessage());
+        assertTrue(cache.resets.isEmpty());
     }
 
     @Test

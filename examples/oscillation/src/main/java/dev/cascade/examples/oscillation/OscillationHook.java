@@ -2,17 +2,15 @@ package dev.cascade.examples.oscillation;
 
 import dev.cascade.api.control.ControlLoop;
 import dev.cascade.api.control.PairStatus;
+import dev.cascade.api.monitoring.Analysis;
+import dev.cascade.api.monitoring.AnalysisHook;
 import dev.cascade.api.tensor.Vector3;
-import dev.cascade.api.tools.Tool;
-import dev.cascade.api.tools.ToolContext;
 import dev.cascade.api.tools.ToolResources;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -27,17 +25,24 @@ import org.slf4j.LoggerFactory;
  * Watches every pair's error for a sustained oscillation and logs a warning naming the pair, the axis,
  * the amplitude and the period; and a line when it has stopped.
  *
- * <p>A {@link Tool} with its own periodic task on the executor the tool manager grants it, not an
- * {@code AnalysisHook}: nothing in the distribution calls analysis hooks yet, and a tool's thread is
- * accounted to it and held to its contract. It reads the errors through the {@link ControlLoop} service.
+ * <p>A periodic {@link AnalysisHook}: the monitoring bundle calls it every {@code cascade.hook.periodMs}
+ * on its own thread, under its time budget, one call at a time, so the detectors need no locks. It
+ * reads the errors through the {@link ControlLoop} service.
  */
-@Component(configurationPid = OscillationTool.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL)
+@Component(
+        configurationPid = OscillationHook.PID,
+        configurationPolicy = ConfigurationPolicy.OPTIONAL,
+        property = {
+            AnalysisHook.PHASE + "=periodic",
+            AnalysisHook.PERIOD_MS + ":Long=100",
+            AnalysisHook.BUDGET_MS + ":Long=50"
+        })
 @ToolResources(cpu = 0.01, heapMb = 4, threads = 1)
-@Designate(ocd = OscillationTool.Config.class)
-public final class OscillationTool implements Tool {
+@Designate(ocd = OscillationHook.Config.class)
+public final class OscillationHook implements AnalysisHook {
 
     static final String PID = "dev.cascade.examples.oscillation";
-    private static final Logger LOG = LoggerFactory.getLogger(OscillationTool.class);
+    private static final Logger LOG = LoggerFactory.getLogger(OscillationHook.class);
     private static final String[] AXES = {"x", "y", "z"};
 
     @ObjectClassDefinition(
@@ -55,25 +60,25 @@ public final class OscillationTool implements Tool {
         @AttributeDefinition(description = "Window the crossings must fall in, in seconds (> 0).")
         double windowSeconds() default 120;
 
-        @AttributeDefinition(description = "How often the errors are sampled, in milliseconds (10 to 60000).")
-        long periodMillis() default 100;
+        @AttributeDefinition(
+                name = "Period",
+                description = "How often the errors are sampled, in milliseconds (10 to 60000).")
+        long cascade_hook_periodMs() default 100;
     }
 
     private final ControlLoop loop;
     private final double[] band;
     private final int minCrossings;
     private final long windowMillis;
-    private final long periodMillis;
 
-    // Only the sampling task touches these two.
+    // Only the hook's calls touch these two, one call at a time.
     private final Map<String, OscillationDetector> detectors = new HashMap<>();
     private final Map<String, Long> lastCycles = new HashMap<>();
 
     private final Set<String> oscillating = ConcurrentHashMap.newKeySet();
-    private volatile CountDownLatch running;
 
     @Activate
-    public OscillationTool(@Reference ControlLoop loop, Config config) {
+    public OscillationHook(@Reference ControlLoop loop, Config config) {
         this.loop = loop;
         double[] b = config.band();
         if (b.length != 3) {
@@ -93,47 +98,24 @@ public final class OscillationTool implements Tool {
             throw new IllegalArgumentException(
                     PID + ": windowSeconds = " + w + " is not valid; use a finite number of seconds > 0");
         }
-        long p = config.periodMillis();
+        long p = config.cascade_hook_periodMs();
         if (p < 10 || p > 60_000) {
             throw new IllegalArgumentException(
-                    PID + ": periodMillis = " + p + " is not valid; use 10 to 60000 milliseconds");
+                    PID + ": cascade.hook.periodMs = " + p + " is not valid; use 10 to 60000 milliseconds");
         }
         this.band = b.clone();
         this.minCrossings = config.minCrossings();
         this.windowMillis = Math.round(w * 1000);
-        this.periodMillis = p;
     }
 
     @Override
-    public void start(ToolContext context) {
-        CountDownLatch stop = new CountDownLatch(1);
-        running = stop;
-        context.executor().execute(() -> run(stop));
-    }
-
-    @Override
-    public void stop() {
-        CountDownLatch stop = running;
-        if (stop != null) {
-            stop.countDown();
-        }
+    public void analyse(Analysis analysis) {
+        sample(analysis.time());
     }
 
     /** @return the pairs found oscillating now */
     Set<String> oscillating() {
         return Set.copyOf(oscillating);
-    }
-
-    private void run(CountDownLatch stop) {
-        try {
-            // the latch is the pacing and the stop signal: stop() ends the wait at once
-            while (!stop.await(periodMillis, TimeUnit.MILLISECONDS)) {
-                sample(System.currentTimeMillis());
-            }
-        } catch (InterruptedException e) {
-            // quarantined or stopped by the tool manager: end the task
-            Thread.currentThread().interrupt();
-        }
     }
 
     void sample(long now) {

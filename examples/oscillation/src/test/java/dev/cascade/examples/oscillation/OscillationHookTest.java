@@ -8,29 +8,24 @@ import dev.cascade.api.control.ControlLoop;
 import dev.cascade.api.control.PairState;
 import dev.cascade.api.control.PairStatus;
 import dev.cascade.api.estimation.EstimatorSettings;
+import dev.cascade.api.monitoring.Analysis;
+import dev.cascade.api.monitoring.HookPhase;
 import dev.cascade.api.tensor.Matrix3;
 import dev.cascade.api.tensor.Vector3;
-import dev.cascade.api.tools.ToolAllocation;
-import dev.cascade.api.tools.ToolContext;
 import java.lang.annotation.Annotation;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.Executor;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-class OscillationToolTest {
+class OscillationHookTest {
 
-    private static OscillationTool.Config config(double windowSeconds, long periodMillis) {
-        return new OscillationTool.Config() {
+    private static OscillationHook.Config config(double windowSeconds, long periodMillis) {
+        return new OscillationHook.Config() {
             @Override
             public Class<? extends Annotation> annotationType() {
-                return OscillationTool.Config.class;
+                return OscillationHook.Config.class;
             }
 
             @Override
@@ -49,7 +44,7 @@ class OscillationToolTest {
             }
 
             @Override
-            public long periodMillis() {
+            public long cascade_hook_periodMs() {
                 return periodMillis;
             }
         };
@@ -110,7 +105,7 @@ class OscillationToolTest {
     @Test
     void theOscillatingPairIsNamedAndTheSteadyOneIsNot() {
         FakeLoop loop = new FakeLoop();
-        OscillationTool tool = new OscillationTool(loop, config(60, 100));
+        OscillationHook tool = new OscillationHook(loop, config(60, 100));
         for (int i = 0; i < 600; i++) {
             double t = i / 10.0;
             loop.set(i, 2 * Math.sin(2 * Math.PI * t / 5), 0.1);
@@ -122,7 +117,7 @@ class OscillationToolTest {
     @Test
     void aPairThatStopsCyclingOrLeavesIsForgotten() {
         FakeLoop loop = new FakeLoop();
-        OscillationTool tool = new OscillationTool(loop, config(10, 100));
+        OscillationHook tool = new OscillationHook(loop, config(10, 100));
         for (int i = 0; i < 300; i++) {
             loop.set(i, 2 * Math.sin(2 * Math.PI * i / 20.0));
             tool.sample(i * 100L);
@@ -139,69 +134,24 @@ class OscillationToolTest {
     }
 
     @Test
-    void itSamplesOnItsOwnExecutorUntilStopped() throws Exception {
+    void eachPeriodicCallSamplesAtTheCallsTime() {
         FakeLoop loop = new FakeLoop();
-        OscillationTool tool = new OscillationTool(loop, config(5, 10));
-        ExecutorService executor = Executors.newSingleThreadExecutor();
-        tool.start(context(executor));
-        // the fake loop swings with a 200 ms period in wall time, a new cycle on every read
-        Thread driver = new Thread(() -> {
-            long start = System.nanoTime();
-            long cycle = 0;
-            while (!Thread.currentThread().isInterrupted()) {
-                double t = (System.nanoTime() - start) / 1e9;
-                loop.set(cycle++, 2 * Math.signum(Math.sin(2 * Math.PI * t / 0.2)));
-                Thread.onSpinWait();
-            }
-        });
-        driver.start();
-        try {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (!tool.oscillating().contains("p0") && System.nanoTime() < deadline) {
-                Thread.sleep(10); // polling a condition under a deadline
-            }
-            assertEquals(Set.of("p0"), tool.oscillating());
-        } finally {
-            driver.interrupt();
-            driver.join();
+        OscillationHook hook = new OscillationHook(loop, config(10, 100));
+        for (int i = 0; i < 300; i++) {
+            loop.set(i, 2 * Math.sin(2 * Math.PI * i / 20.0));
+            hook.analyse(new Analysis(HookPhase.PERIODIC, Optional.empty(), Optional.empty(), i * 100L));
         }
-        tool.stop();
-        executor.shutdown();
-        assertTrue(executor.awaitTermination(5, TimeUnit.SECONDS), "the sampling task ends when stopped");
+        assertEquals(Set.of("p0"), hook.oscillating());
     }
 
     @Test
     void badSettingsAreRejectedNamingTheValue() {
         String msg = assertThrows(
-                        IllegalArgumentException.class, () -> new OscillationTool(new FakeLoop(), config(0, 100)))
+                        IllegalArgumentException.class, () -> new OscillationHook(new FakeLoop(), config(0, 100)))
                 .getMessage();
         assertTrue(msg.contains("windowSeconds = 0.0"), msg);
-        msg = assertThrows(IllegalArgumentException.class, () -> new OscillationTool(new FakeLoop(), config(10, 1)))
+        msg = assertThrows(IllegalArgumentException.class, () -> new OscillationHook(new FakeLoop(), config(10, 1)))
                 .getMessage();
-        assertTrue(msg.contains("periodMillis = 1"), msg);
-    }
-
-    private static ToolContext context(Executor executor) {
-        return new ToolContext() {
-            @Override
-            public String name() {
-                return OscillationTool.class.getName();
-            }
-
-            @Override
-            public Map<String, Object> configuration() {
-                return Map.of();
-            }
-
-            @Override
-            public ToolAllocation allocation() {
-                return new ToolAllocation(0.01, 4, 1, 0, 100);
-            }
-
-            @Override
-            public Executor executor() {
-                return executor;
-            }
-        };
+        assertTrue(msg.contains("cascade.hook.periodMs = 1"), msg);
     }
 }
