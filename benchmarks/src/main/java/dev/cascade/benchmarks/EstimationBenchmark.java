@@ -10,6 +10,7 @@ import dev.cascade.tensor.internal.PairEstimator;
 import dev.cascade.tensor.internal.ProcessModel;
 import dev.cascade.tensor.internal.ProcessTuning;
 import dev.cascade.tensor.internal.Rls;
+import dev.cascade.tensor.internal.RlsN;
 import dev.cascade.tensor.internal.Tuning;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,7 +47,7 @@ public class EstimationBenchmark {
 
     // the process estimator: its fit over 10 regressors, and one measurement folded (filters, block average,
     // a fit every tenth measurement at 10 Hz with 1 s blocks)
-    private final Rls process = new Rls(ProcessModel.N);
+    private final RlsN process = new RlsN(ProcessModel.N);
     private final double[][] processPhis = new double[ROWS][ProcessModel.N];
     private final ProcessModel processModel = new ProcessModel(ProcessTuning.DEFAULTS, 0);
     private final EstimatorSettings processSettings = new EstimatorSettings(0, 0.995, 0.1);
@@ -116,8 +117,11 @@ public class EstimationBenchmark {
                 processPhis[r][i] = i == ProcessModel.N - 1 ? 1 : random.nextGaussian();
             }
             Measurement m = batch.get(r % BATCH);
-            parents[r] = new double[] {m.parent().x(), m.parent().y(), m.parent().z()};
-            adjustments[r] = new double[] {m.adjustment().x(), m.adjustment().y(), m.adjustment().z()};
+            parents[r] =
+                    new double[] {m.parent().x(), m.parent().y(), m.parent().z()};
+            adjustments[r] = new double[] {
+                m.adjustment().x(), m.adjustment().y(), m.adjustment().z()
+            };
         }
         rls.reset(1e4);
         for (int r = 0; r < ROWS; r++) {

@@ -27,7 +27,7 @@ import java.util.List;
  * constants {@code τ_f} (spanning the plant's); the parent's state {@code y} and the filter outputs are
  * averaged over blocks of {@link ProcessTuning#sampleSeconds()} ({@code ȳ}, {@code x̄}). A block is one
  * row of a linear regression of the parent's <em>level</em> on the filtered settings and an offset {@code
- * c}: 3 x {@code FILTERS} + 1 regressors, 3 outputs, one recursive-least-squares fit ({@link Rls}).
+ * c}: 3 x {@code FILTERS} + 1 regressors, 3 outputs, one recursive-least-squares fit ({@link RlsN}).
  *
  * <p>Why this form: the regressors are built from the settings alone, which the pair knows exactly, so
  * measurement noise on the parent does not bias the fit (a one-step ARX regresses on the noisy parent
@@ -70,7 +70,7 @@ public final class ProcessModel {
 
     private final ProcessTuning tuning;
     private final double[] taus;
-    private final Rls rls = new Rls(N);
+    private final RlsN rls = new RlsN(N);
 
     // the setting history (dead time) and the filters
     private int deadTime;
