@@ -7,7 +7,10 @@ import dev.cascade.api.tensor.Vector3;
 import dev.cascade.tensor.internal.BatchFit;
 import dev.cascade.tensor.internal.NormalFit;
 import dev.cascade.tensor.internal.PairEstimator;
+import dev.cascade.tensor.internal.ProcessModel;
+import dev.cascade.tensor.internal.ProcessTuning;
 import dev.cascade.tensor.internal.Rls;
+import dev.cascade.tensor.internal.RlsN;
 import dev.cascade.tensor.internal.Tuning;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,6 +44,17 @@ public class EstimationBenchmark {
     private final double[][] dys = new double[ROWS][3];
     private final double[] error = new double[3];
     private int next;
+
+    // the process estimator: its fit over 10 regressors, and one measurement folded (filters, block average,
+    // a fit every tenth measurement at 10 Hz with 1 s blocks)
+    private final RlsN process = new RlsN(ProcessModel.N);
+    private final double[][] processPhis = new double[ROWS][ProcessModel.N];
+    private final ProcessModel processModel = new ProcessModel(ProcessTuning.DEFAULTS, 0);
+    private final EstimatorSettings processSettings = new EstimatorSettings(0, 0.995, 0.1);
+    private final double[][] parents = new double[ROWS][3];
+    private final double[][] adjustments = new double[ROWS][3];
+    private final double[] zero = new double[3];
+    private long processTime;
 
     private final EstimatorSettings settings = new EstimatorSettings(0, 0.99, 1);
     private final PairEstimator estimator = new PairEstimator(Tuning.DEFAULTS, 0);
@@ -97,6 +111,18 @@ public class EstimationBenchmark {
             }
             state = next;
         }
+        process.reset(1e4);
+        for (int r = 0; r < ROWS; r++) {
+            for (int i = 0; i < ProcessModel.N; i++) {
+                processPhis[r][i] = i == ProcessModel.N - 1 ? 1 : random.nextGaussian();
+            }
+            Measurement m = batch.get(r % BATCH);
+            parents[r] =
+                    new double[] {m.parent().x(), m.parent().y(), m.parent().z()};
+            adjustments[r] = new double[] {
+                m.adjustment().x(), m.adjustment().y(), m.adjustment().z()
+            };
+        }
         rls.reset(1e4);
         for (int r = 0; r < ROWS; r++) {
             for (int i = 0; i < Rls.N; i++) {
@@ -113,6 +139,22 @@ public class EstimationBenchmark {
         int r = next++ & (ROWS - 1);
         rls.update(phis[r], dys[r], 0.99, 7e4, error);
         return error;
+    }
+
+    /** The process estimator's fit: 10 regressors (3 actuators x 3 filters, offset), 3 outputs. */
+    @Benchmark
+    public double[] processUpdateFullModel() {
+        int r = next++ & (ROWS - 1);
+        process.update(processPhis[r], dys[r], 0.995, 1e5, error);
+        return error;
+    }
+
+    /** One measurement into the process estimator: filters, block sums, and every tenth a fit. */
+    @Benchmark
+    public boolean processObserve() {
+        int r = next++ & (ROWS - 1);
+        processTime += 100;
+        return processModel.observe(processTime, parents[r], adjustments[r], true, zero, processSettings);
     }
 
     @Benchmark

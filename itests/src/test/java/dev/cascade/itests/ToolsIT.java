@@ -72,7 +72,8 @@ public class ToolsIT {
 
     @Configuration
     public Option[] config() throws Exception {
-        return Distribution.options(
+        // the demo pair runs from its first cycle: its known tensor, no learning (the tools are under test)
+        return Distribution.withDemoTensor(
                 systemProperty("cascade.example.deadband").value(System.getProperty("cascade.example.deadband")),
                 systemProperty("cascade.examples").value(System.getProperty("cascade.examples")),
                 systemProperty("cascade.examples.version").value(System.getProperty("cascade.examples.version")),

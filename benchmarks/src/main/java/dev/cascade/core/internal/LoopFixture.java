@@ -93,7 +93,8 @@ final class LoopFixture {
                 PairSettings.StalePolicy.HOLD,
                 0,
                 0.98,
-                new double[] {0, 0, 0});
+                new double[] {0, 0, 0},
+                0);
     }
 
     /**

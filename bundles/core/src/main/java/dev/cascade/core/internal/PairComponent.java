@@ -141,6 +141,14 @@ public final class PairComponent {
                         + " by up to this much per axis (x, y, z) in a pseudo-random binary pattern, so the"
                         + " estimator can learn. Empty: no probing (a pair without a tensor then only holds).")
         String probeAmplitude() default "";
+
+        @AttributeDefinition(
+                name = "Probe until",
+                description = "While the tensor's confidence is at or above the floor but below this, the probe"
+                        + " goes on on top of the control law, fading from its full amplitude at the floor to none"
+                        + " here, so the estimator keeps learning and notices a changed plant (0 to 1; at or"
+                        + " below the floor: no probing while running).")
+        double probeUntil() default 0;
     }
 
     private final LoopEngine loop;

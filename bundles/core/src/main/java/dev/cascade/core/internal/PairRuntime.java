@@ -71,8 +71,10 @@ final class PairRuntime {
     private double ki;
     /** The tensor {@link #kp} was derived from (its identified time constants). */
     private Tensor gainsFrom;
-    /** Probe level per axis, -1, 0 or +1 times the probe amplitude, while the pair learns. */
+    /** Probe level per axis, -1, 0 or +1, while the pair learns. */
     private final int[] probe = new int[3];
+    /** The probe's part of the output per axis: level times the amplitude in force at the last flip. */
+    private final double[] probeOffset = new double[3];
 
     private long probeRandom;
     /** {@code 1 / rate} in seconds, kept from the settings so that the cycle does not divide. */
@@ -178,14 +180,15 @@ final class PairRuntime {
 
     /**
      * The probe: while the pair learns, each axis with an amplitude holds +A or -A and flips at random,
-     * on average every half closed-loop time constant, so the estimator sees the plant respond. The output
-     * never leaves [-A, +A] around where probing began; it writes the increment into {@code a}.
+     * on average every half closed-loop time constant, so the estimator sees the plant respond. The probe's
+     * part of the output never leaves [-A, +A]; it adds its increment to {@code a}.
+     *
+     * @param scale the share of the amplitude to use from the next flip on, in [0, 1]
      */
-    private void probe(PairSettings s, double[] a, double dt) {
+    private void probe(PairSettings s, double[] a, double dt, double scale) {
         double flip = dt / (0.5 * s.closedLoopSeconds());
         for (int j = 0; j < 3; j++) {
             double amplitude = s.probeAmplitude()[j];
-            a[j] = 0;
             if (amplitude == 0) {
                 continue;
             }
@@ -198,8 +201,12 @@ final class PairRuntime {
             double u = (x >>> 11) * 0x1.0p-53;
             int level = probe[j];
             int next = level == 0 ? (u < 0.5 ? 1 : -1) : (u < flip ? -level : level);
-            a[j] = (next - level) * amplitude;
-            probe[j] = next;
+            if (next != level) {
+                double offset = next * amplitude * scale;
+                a[j] += offset - probeOffset[j];
+                probeOffset[j] = offset;
+                probe[j] = next;
+            }
         }
     }
 
@@ -287,7 +294,10 @@ final class PairRuntime {
             f.confidence = c;
             if (c < s.confidenceFloor()) {
                 if (s.probeAmplitude()[0] + s.probeAmplitude()[1] + s.probeAmplitude()[2] > 0) {
-                    probe(s, a, dt);
+                    a[0] = 0;
+                    a[1] = 0;
+                    a[2] = 0;
+                    probe(s, a, dt, 1);
                     publish(PairState.HOLDING, "confidence below floor: probing to learn");
                 } else {
                     a[0] = 0;
@@ -308,6 +318,12 @@ final class PairRuntime {
                     if (saturation[j] != 0 && a[j] * saturation[j] > 0) {
                         a[j] = 0;
                     }
+                }
+                double until = s.probeUntil();
+                if (c < until) {
+                    // persistent excitation at up to half the amplitude (the control law moves the actuators
+                    // too), fading out as confidence rises towards probeUntil
+                    probe(s, a, dt, 0.5 * (until - c) / (until - s.confidenceFloor()));
                 }
                 publish(PairState.RUNNING, "");
             }

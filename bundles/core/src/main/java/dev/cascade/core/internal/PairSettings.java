@@ -31,6 +31,9 @@ import java.util.regex.Pattern;
  * @param deadTime the estimator's dead time, in cycles
  * @param forgetting the estimator's forgetting factor, in (0, 1]
  * @param probeAmplitude per axis, the excitation added while confidence is below the floor (0: none)
+ * @param probeUntil while confidence is at or above the floor but below this, the probe goes on on top of
+ *     the control law, fading linearly from its full amplitude at the floor to none here (persistent
+ *     excitation, so that a changed plant is noticed); at or below the floor: no probing while running
  */
 record PairSettings(
         String id,
@@ -54,7 +57,8 @@ record PairSettings(
         StalePolicy stalePolicy,
         int deadTime,
         double forgetting,
-        double[] probeAmplitude) {
+        double[] probeAmplitude,
+        double probeUntil) {
 
     static final String PID = "dev.cascade.pair";
 
@@ -161,6 +165,7 @@ record PairSettings(
                 throw invalid(id, "probeAmplitude", c.probeAmplitude(), "three numbers >= 0 (output units)");
             }
         }
+        double probeUntil = range(id, "probeUntil", c.probeUntil(), 0, 1, "a number from 0 to 1");
         return new PairSettings(
                 id,
                 parent,
@@ -183,7 +188,8 @@ record PairSettings(
                 policy,
                 c.deadTime(),
                 c.forgetting(),
-                probe);
+                probe,
+                probeUntil);
     }
 
     private static String requireId(String field, String value) {

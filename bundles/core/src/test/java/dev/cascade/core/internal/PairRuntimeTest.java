@@ -10,6 +10,7 @@ import dev.cascade.api.control.FilterStage;
 import dev.cascade.api.control.PairState;
 import dev.cascade.api.domain.Quality;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -221,6 +222,93 @@ class PairRuntimeTest {
         configure("setpoint", "1, 1, 1", "initialConfidence", "0.1", "confidenceFloor", "0.2");
         assertArrayEquals(new double[] {0, 0, 0}, cycle());
         assertEquals(PairState.HOLDING, pair.state);
+    }
+
+    @Test
+    void belowTheFloorAProbeMovesTheOutputWithinItsAmplitude() {
+        configure("setpoint", "1, 1, 1", "initialConfidence", "0.1", "probeAmplitude", "2, 0, 1");
+        double[] output = new double[3];
+        int flips = 0;
+        for (int k = 0; k < 3000; k++) {
+            double[] a = cycle();
+            for (int j = 0; j < 3; j++) {
+                output[j] += a[j];
+                flips += a[j] != 0 ? 1 : 0;
+            }
+            assertEquals(PairState.HOLDING, pair.state);
+            assertTrue(Math.abs(output[0]) == 2 && output[1] == 0 && Math.abs(output[2]) == 1, Arrays.toString(output));
+        }
+        // on average a flip per axis every half closed-loop time constant (5 s): about 60 per axis in 300 s
+        assertTrue(flips > 60 && flips < 240, "flips " + flips);
+    }
+
+    @Test
+    void betweenTheFloorAndProbeUntilTheProbeGoesOnAtUpToHalfItsAmplitudeOnTopOfTheControlLaw() {
+        // kp = ki = 0: the control law adds nothing, so what moves is the probe
+        configure(
+                "setpoint",
+                "0, 0, 0",
+                "kp",
+                "0",
+                "ki",
+                "0",
+                "initialConfidence",
+                "0.35",
+                "confidenceFloor",
+                "0.2",
+                "probeAmplitude",
+                "10, 10, 10",
+                "probeUntil",
+                "0.5");
+        double expected = 10 * 0.5 * (0.5 - 0.35) / (0.5 - 0.2);
+        double[] output = new double[3];
+        boolean positive = false, negative = false;
+        for (int k = 0; k < 3000; k++) {
+            double[] a = cycle();
+            assertEquals(PairState.RUNNING, pair.state);
+            for (int j = 0; j < 3; j++) {
+                output[j] += a[j];
+                assertEquals(expected, Math.abs(output[j]), 1e-9, "probe offset on axis " + j);
+            }
+            positive |= output[0] > 0;
+            negative |= output[0] < 0;
+        }
+        assertTrue(positive && negative, "the probe flips");
+    }
+
+    @Test
+    void atOrAboveProbeUntilOrWithoutItARunningPairDoesNotProbe() {
+        configure(
+                "setpoint",
+                "0, 0, 0",
+                "kp",
+                "0",
+                "ki",
+                "0",
+                "initialConfidence",
+                "0.6",
+                "probeAmplitude",
+                "10, 10, 10",
+                "probeUntil",
+                "0.5");
+        for (int k = 0; k < 600; k++) {
+            assertArrayEquals(new double[] {0, 0, 0}, cycle());
+        }
+        pair = null;
+        configure(
+                "setpoint",
+                "0, 0, 0",
+                "kp",
+                "0",
+                "ki",
+                "0",
+                "initialConfidence",
+                "0.35",
+                "probeAmplitude",
+                "10, 10, 10");
+        for (int k = 0; k < 600; k++) {
+            assertArrayEquals(new double[] {0, 0, 0}, cycle());
+        }
     }
 
     @Test

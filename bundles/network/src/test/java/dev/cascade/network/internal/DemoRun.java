@@ -9,8 +9,8 @@ import dev.cascade.api.network.TransportState;
 import dev.cascade.cache.internal.SimulatedCache;
 import dev.cascade.core.internal.SimulatedPair;
 import dev.cascade.demo.internal.SimulatedHall;
-import dev.cascade.tensor.internal.RlsEstimator;
-import dev.cascade.tensor.internal.Tuning;
+import dev.cascade.tensor.internal.ProcessEstimator;
+import dev.cascade.tensor.internal.ProcessTuning;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -21,7 +21,7 @@ import java.util.function.Consumer;
 /**
  * The demo pair as the distribution runs it, in simulated time on the test's thread: the demo's hall and
  * cooling unit (stepped directly), the core's pair cycle, the network's ring and batcher, the optimizer with
- * the real rls estimator, the real tensor cache, and the engine's tensor swap. Only the transport is a test
+ * the real process estimator, the real tensor cache, and the engine's tensor swap. Only the transport is a test
  * double: it hands batches to the optimizer and updates back at once, on the same thread, so a run is
  * reproducible (the inproc transport's threads add about a millisecond, nothing at this loop's 100 ms).
  */
@@ -96,13 +96,14 @@ final class DemoRun implements AutoCloseable {
                 millis::get);
         network.addTransport(transport, direct);
         optimizer = new Optimizer(
-                Fixtures.config(Optimizer.Config.class),
+                Fixtures.config(Optimizer.Config.class, "estimator", ProcessEstimator.NAME),
                 Fixtures.node("node-a"),
                 Fixtures.loop(pair.estimatorSettings(), pair.id()),
                 cache,
                 millis::get);
         optimizer.addTransport(transport, direct);
-        optimizer.addEstimator(new RlsEstimator(Tuning.DEFAULTS), Map.of(Estimator.NAME, "rls"));
+        optimizer.addEstimator(
+                new ProcessEstimator(ProcessTuning.DEFAULTS), Map.of(Estimator.NAME, ProcessEstimator.NAME));
         network.setOptimizer(optimizer);
     }
 

@@ -47,6 +47,28 @@ public final class Confidence {
         return Double.isNaN(c) ? 0 : Math.max(0, Math.min(1, c));
     }
 
+    /**
+     * The same product with the precision factor halving at {@code halfError} instead of {@link
+     * #HALF_ERROR}.
+     */
+    public static double of(
+            double rSquared,
+            double relativeError,
+            double halfError,
+            double excitationRatio,
+            long samples,
+            double condition,
+            double ageSeconds,
+            double ageTimeConstant) {
+        double c = fit(rSquared)
+                * precision(relativeError, halfError)
+                * excitation(excitationRatio)
+                * samples(samples)
+                * conditioning(condition)
+                * freshness(ageSeconds, ageTimeConstant);
+        return Double.isNaN(c) ? 0 : Math.max(0, Math.min(1, c));
+    }
+
     /** @return R² clamped to [0, 1]; NaN counts as no fit */
     public static double fit(double rSquared) {
         return rSquared > 0 ? Math.min(1, rSquared) : 0;
@@ -54,10 +76,15 @@ public final class Confidence {
 
     /** @return {@code 1 / (1 + (r / HALF_ERROR)²)}; NaN or infinite error gives 0 */
     public static double precision(double relativeError) {
+        return precision(relativeError, HALF_ERROR);
+    }
+
+    /** @return {@code 1 / (1 + (r / half)²)}; NaN or infinite error gives 0 */
+    public static double precision(double relativeError, double half) {
         if (!(relativeError >= 0) || Double.isInfinite(relativeError)) {
             return 0;
         }
-        double q = relativeError / HALF_ERROR;
+        double q = relativeError / half;
         return 1 / (1 + q * q);
     }
 
