@@ -46,8 +46,12 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  *       the optimizer side of a second transport instance (its consumer group), which publishes a tensor
  *       update at once; the time until the first transport receives that update. Against the same two
  *       hops with bare clients: the encoded batch produced to a topic, consumed, the encoded update
- *       produced to another topic, consumed. The estimator's fold is not timed (it is not Kafka's cost;
- *       see the network benchmarks for it).
+ *       produced to another (compacted) topic, consumed; same producer settings. The two run in
+ *       alternating blocks of 50 rounds, so both see the same load. Each round ends when the update is in
+ *       the receiver's hands: the transport's subscriber is called, the bare consumer's poll returns it.
+ *       Phases (batch acknowledged, batch delivered, update received after it was published) and the
+ *       codec's CPU time are printed too. The estimator's fold is not timed (it is not Kafka's cost; see
+ *       the network benchmarks for it).
  *   <li>Throughput: batches of 100 measurements sent through {@link KafkaTransport#send} as fast as the
  *       broker acknowledges them (up to 64 in flight), as measurements per second; the record size is
  *       printed for the producer perf test.
