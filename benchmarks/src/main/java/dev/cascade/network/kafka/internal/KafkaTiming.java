@@ -162,6 +162,7 @@ public final class KafkaTiming {
                 sent, batchBytes.length, seconds, sent / seconds, sent * MEASUREMENTS / seconds);
         controller.deactivate();
         System.out.println("RECORD_SIZE=" + batchBytes.length);
+        System.out.println("RECORDS_SENT=" + sent);
     }
 
     static KafkaTransport transport(
