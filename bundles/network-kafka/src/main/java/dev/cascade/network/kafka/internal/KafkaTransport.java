@@ -396,10 +396,11 @@ public final class KafkaTransport implements Transport {
                 new ProducerRecord<>(topic, key.getBytes(StandardCharsets.UTF_8), value);
         inFlightBytes.addAndGet(value.length);
         synchronized (handOffs) {
-            // On the caller's thread when producer.send cannot block: the topic's metadata is fresh (this
-            // producer had an acknowledgement on it lately), there is room in its buffer,
-            // and no earlier record still waits on the sending thread (order per partition). Otherwise on
-            // the sending thread, so the caller never waits up to max.block.ms.
+            // On the caller's thread when producer.send has no reason to block: the topic's metadata is
+            // fresh (an acknowledgement on it lately), there is room in the buffer, and no earlier record
+            // still waits on the sending thread (order per partition). Otherwise on the sending thread, so
+            // the caller does not wait up to max.block.ms for metadata or buffer space. One thread
+            // hand-off less per record on the hot path: the producer is asynchronous anyway.
             Long acked = lastAcked.get(topic);
             boolean direct = handOffs.get() == 0
                     && acked != null

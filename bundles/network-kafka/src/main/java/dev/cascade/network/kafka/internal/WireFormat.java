@@ -18,9 +18,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Batches and tensor updates as Kafka record values: UTF-8 JSON objects, version 1, documented in
- * {@code docs/wire-format.md}. The record key is the pair id. Decoding is strict: anything else is
- * {@link Malformed}, with its {@link Kind}.
+ * Batches and tensor updates as Kafka record values, documented in {@code docs/wire-format.md}: batches
+ * binary (version 2; version-1 JSON batches are still read), updates UTF-8 JSON objects (version 1). The
+ * record key is the pair id. Decoding is strict: anything else is {@link Malformed}, with its {@link Kind}.
  */
 final class WireFormat {
 
@@ -30,9 +30,9 @@ final class WireFormat {
 
     /** Why a record was skipped. */
     enum Kind {
-        /** not UTF-8 text, or not JSON */
+        /** neither a binary batch nor UTF-8 JSON */
         NOT_JSON,
-        /** JSON that ends early */
+        /** JSON, or a binary batch, that ends early */
         TRUNCATED,
         /** a Cascade record of a version this node does not read */
         WRONG_VERSION,
