@@ -216,11 +216,6 @@ public final class NetworkFixture {
             public Optional<EstimatorSettings> estimatorSettings(String id) {
                 return Optional.of(SETTINGS);
             }
-
-            @Override
-            public Optional<dev.cascade.api.tensor.Matrix3> tensor(String id) {
-                return Optional.empty();
-            }
         };
     }
 

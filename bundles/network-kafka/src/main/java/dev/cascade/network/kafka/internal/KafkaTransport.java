@@ -160,6 +160,14 @@ public final class KafkaTransport implements Transport {
     private final long offlineAfterNanos;
     private final long catchUpTimeoutMillis;
     private final Map<String, Object> passThrough;
+    /**
+     * A topic acknowledged within this long has its metadata in the producer (which forgets a topic after
+     * {@code metadata.max.idle.ms} unused), so a send to it does not wait for metadata: half of that, at
+     * most a minute.
+     */
+    private final long metadataFreshNanos;
+    /** Sends go straight to the producer while less than this (a quarter of buffer.memory) waits in it. */
+    private final long directBytes;
 
     private final Skipped skipped = new Skipped();
     private final KafkaProducer<byte[], byte[]> producer;
@@ -168,6 +176,9 @@ public final class KafkaTransport implements Transport {
     private final Map<TopicPartition, Long> updatePositions = new ConcurrentHashMap<>();
     private final ConcurrentLinkedQueue<CompletableFuture<Void>> unacknowledgedUpdates = new ConcurrentLinkedQueue<>();
     private final AtomicLong inFlight = new AtomicLong();
+    private final AtomicLong inFlightBytes = new AtomicLong();
+    private final AtomicLong handOffs = new AtomicLong();
+    private final Map<String, Long> lastAcked = new ConcurrentHashMap<>();
     private final AtomicLong batchesSent = new AtomicLong();
     private final AtomicLong updatesPublished = new AtomicLong();
     private final AtomicLong batchesReceived = new AtomicLong();
@@ -228,6 +239,10 @@ public final class KafkaTransport implements Transport {
         p.put("linger.ms", "0"); // a batch per pair and second: waiting to fill a request only adds latency
         p.put("max.block.ms", "10000");
         p.putAll(passThrough);
+        this.metadataFreshNanos = Math.min(
+                TimeUnit.MINUTES.toNanos(1),
+                TimeUnit.MILLISECONDS.toNanos(longSetting(p, "metadata.max.idle.ms", 300_000) / 2));
+        this.directBytes = longSetting(p, "buffer.memory", 32L << 20) / 4;
         this.producer =
                 withBundleLoader(() -> new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer()));
         this.sender = new ThreadPoolExecutor(
@@ -287,6 +302,18 @@ public final class KafkaTransport implements Transport {
             throw invalid(field, value, "a whole number from " + min + " to " + max);
         }
         return value;
+    }
+
+    private static long longSetting(Map<String, Object> client, String name, long otherwise) {
+        Object v = client.get(name);
+        if (v == null) {
+            return otherwise;
+        }
+        try {
+            return Long.parseLong(String.valueOf(v).strip());
+        } catch (NumberFormatException e) {
+            return otherwise; // the Kafka client itself rejects it with a clear message
+        }
     }
 
     /** Every {@code kafka.<name>} property, as {@code <name>}, for all the clients. */
@@ -367,24 +394,52 @@ public final class KafkaTransport implements Transport {
         }
         ProducerRecord<byte[], byte[]> record =
                 new ProducerRecord<>(topic, key.getBytes(StandardCharsets.UTF_8), value);
+        inFlightBytes.addAndGet(value.length);
+        synchronized (handOffs) {
+            // On the caller's thread when producer.send has no reason to block: the topic's metadata is
+            // fresh (an acknowledgement on it lately), there is room in the buffer, and no earlier record
+            // still waits on the sending thread (order per partition). Otherwise on the sending thread, so
+            // the caller does not wait up to max.block.ms for metadata or buffer space. One thread
+            // hand-off less per record on the hot path: the producer is asynchronous anyway.
+            Long acked = lastAcked.get(topic);
+            boolean direct = handOffs.get() == 0
+                    && acked != null
+                    && System.nanoTime() - acked < metadataFreshNanos
+                    && inFlightBytes.get() < directBytes;
+            if (direct) {
+                try {
+                    producer.send(record, (metadata, failed) -> completed(done, failed, counter, topic, value));
+                } catch (RuntimeException failed) {
+                    completed(done, failed, counter, topic, value);
+                }
+                return done;
+            }
+            handOffs.incrementAndGet();
+        }
         try {
             sender.execute(() -> {
                 try {
-                    producer.send(record, (metadata, failed) -> completed(done, failed, counter));
+                    producer.send(record, (metadata, failed) -> completed(done, failed, counter, topic, value));
                 } catch (RuntimeException failed) {
-                    completed(done, failed, counter);
+                    completed(done, failed, counter, topic, value);
+                } finally {
+                    handOffs.decrementAndGet();
                 }
             });
         } catch (RejectedExecutionException e) {
-            completed(done, new IllegalStateException("the Kafka transport is stopping"), counter);
+            handOffs.decrementAndGet();
+            completed(done, new IllegalStateException("the Kafka transport is stopping"), counter, topic, value);
         }
         return done;
     }
 
-    private void completed(CompletableFuture<Void> done, Exception failed, AtomicLong counter) {
+    private void completed(
+            CompletableFuture<Void> done, Exception failed, AtomicLong counter, String topic, byte[] value) {
         inFlight.decrementAndGet();
+        inFlightBytes.addAndGet(-value.length);
         if (failed == null) {
             lastProgressNanos = System.nanoTime();
+            lastAcked.put(topic, lastProgressNanos);
             lastSendFailed = false;
             counter.incrementAndGet();
             done.complete(null);

@@ -18,9 +18,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Batches and tensor updates as Kafka record values: UTF-8 JSON objects, version 1, documented in
- * {@code docs/wire-format.md}. The record key is the pair id. Decoding is strict: anything else is
- * {@link Malformed}, with its {@link Kind}.
+ * Batches and tensor updates as Kafka record values, documented in {@code docs/wire-format.md}: batches
+ * binary (version 2; version-1 JSON batches are still read), updates UTF-8 JSON objects (version 1). The
+ * record key is the pair id. Decoding is strict: anything else is {@link Malformed}, with its {@link Kind}.
  */
 final class WireFormat {
 
@@ -30,9 +30,9 @@ final class WireFormat {
 
     /** Why a record was skipped. */
     enum Kind {
-        /** not UTF-8 text, or not JSON */
+        /** neither a binary batch nor UTF-8 JSON */
         NOT_JSON,
-        /** JSON that ends early */
+        /** JSON, or a binary batch, that ends early */
         TRUNCATED,
         /** a Cascade record of a version this node does not read */
         WRONG_VERSION,
@@ -55,7 +55,46 @@ final class WireFormat {
 
     // ---- batches
 
+    /** The first bytes of a binary batch: "CBAT". */
+    static final int BATCH_MAGIC = 0x43424154;
+    /** The version of the binary batch, the byte after {@link #BATCH_MAGIC}. */
+    static final int BATCH_VERSION = 2;
+
+    private static final int BATCH_HEADER = 4 + 1 + 2 + 2 + 8 + 8 + 4;
+    private static final int MEASUREMENT_BYTES = 8 + 1 + 9 * 8;
+
+    /**
+     * A batch as written: binary version 2 (JSON numbers cost more to write and read than the whole trip
+     * through the broker, see benchmarks/README.md); {@code docs/wire-format.md} has the layout.
+     */
     static byte[] encode(Batch batch) {
+        byte[] pair = batch.pair().getBytes(StandardCharsets.UTF_8);
+        byte[] producer = batch.producer().getBytes(StandardCharsets.UTF_8);
+        if (pair.length > 0xFFFF || producer.length > 0xFFFF) {
+            throw new IllegalArgumentException("pair or producer id longer than 65535 bytes");
+        }
+        List<Measurement> ms = batch.measurements();
+        ByteBuffer out =
+                ByteBuffer.allocate(BATCH_HEADER + pair.length + producer.length + ms.size() * MEASUREMENT_BYTES);
+        out.putInt(BATCH_MAGIC).put((byte) BATCH_VERSION);
+        out.putShort((short) pair.length).put(pair);
+        out.putShort((short) producer.length).put(producer);
+        out.putLong(batch.sequence()).putLong(batch.cut()).putInt(ms.size());
+        for (Measurement m : ms) {
+            out.putLong(m.timestamp()).put((byte) m.quality().ordinal());
+            put(out, m.parent());
+            put(out, m.error());
+            put(out, m.adjustment());
+        }
+        return out.array();
+    }
+
+    private static void put(ByteBuffer out, Vector3 v) {
+        out.putDouble(v.x()).putDouble(v.y()).putDouble(v.z());
+    }
+
+    /** A batch as JSON, version 1: what nodes wrote before version 2, and what the decoder prints. */
+    static byte[] encodeJson(Batch batch) {
         StringBuilder out = new StringBuilder(160 + 170 * batch.measurements().size());
         out.append("{\"format\":\"" + BATCH + "\",\"v\":" + VERSION + ",\"pair\":");
         Json.string(out, batch.pair());
@@ -88,6 +127,9 @@ final class WireFormat {
      * @param key the record key, null if none
      */
     static Batch decodeBatch(byte[] key, byte[] value) throws Malformed {
+        if (isBinaryBatch(value)) {
+            return decodeBinaryBatch(key, value);
+        }
         Map<String, Object> o = object(value, BATCH);
         try {
             String pair = text(o, "pair");
@@ -115,6 +157,86 @@ final class WireFormat {
         } catch (IllegalArgumentException | NullPointerException e) {
             throw shape(e.getMessage());
         }
+    }
+
+    /** True if the value starts with the magic of a binary batch (of any version). */
+    static boolean isBinaryBatch(byte[] value) {
+        return value != null && value.length >= 4 && ByteBuffer.wrap(value).getInt() == BATCH_MAGIC;
+    }
+
+    private static Batch decodeBinaryBatch(byte[] key, byte[] value) throws Malformed {
+        if (value.length < 5) {
+            throw new Malformed(Kind.TRUNCATED, "binary batch ends early (" + value.length + " bytes)");
+        }
+        if (value[4] != BATCH_VERSION) {
+            throw new Malformed(
+                    Kind.WRONG_VERSION,
+                    "binary batch version " + (value[4] & 0xFF) + ", this node reads version " + BATCH_VERSION);
+        }
+        ByteBuffer in = ByteBuffer.wrap(value, 5, value.length - 5);
+        try {
+            String pair = utf8(in, "pair");
+            checkKey(key, pair);
+            String producer = utf8(in, "producer");
+            long sequence = in.getLong();
+            long cut = in.getLong();
+            int count = in.getInt();
+            if (count <= 0) {
+                throw shape("measurements: " + count + ", expected at least one");
+            }
+            if ((long) count * MEASUREMENT_BYTES > in.remaining()) {
+                throw new Malformed(
+                        Kind.TRUNCATED,
+                        "binary batch of " + count + " measurements ends early (" + value.length + " bytes)");
+            }
+            List<Measurement> measurements = new ArrayList<>(count);
+            for (int i = 0; i < count; i++) {
+                long t = in.getLong();
+                int q = in.get();
+                if (q < 0 || q >= QUALITIES.length) {
+                    throw shape("measurement " + i + " has quality " + q + ", expected 0 to " + (QUALITIES.length - 1));
+                }
+                Vector3 parent = vector(in);
+                Vector3 error = vector(in);
+                Vector3 adjustment = vector(in);
+                measurements.add(new Measurement(pair, t, parent, error, adjustment, QUALITIES[q]));
+            }
+            if (in.hasRemaining()) {
+                throw shape(in.remaining() + " bytes after the last measurement");
+            }
+            return new Batch(pair, producer, sequence, measurements, cut);
+        } catch (java.nio.BufferUnderflowException e) {
+            throw new Malformed(Kind.TRUNCATED, "binary batch ends early (" + value.length + " bytes)");
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw shape(e.getMessage());
+        }
+    }
+
+    private static String utf8(ByteBuffer in, String field) throws Malformed {
+        int length = in.getShort() & 0xFFFF;
+        if (length == 0) {
+            throw shape(field + " is empty");
+        }
+        if (length > in.remaining()) {
+            throw new java.nio.BufferUnderflowException();
+        }
+        ByteBuffer slice = in.slice();
+        slice.limit(length);
+        in.position(in.position() + length);
+        try {
+            return StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(slice)
+                    .toString();
+        } catch (CharacterCodingException e) {
+            throw shape(field + " is not UTF-8");
+        }
+    }
+
+    private static Vector3 vector(ByteBuffer in) {
+        return new Vector3(in.getDouble(), in.getDouble(), in.getDouble());
     }
 
     // ---- updates
@@ -156,6 +278,9 @@ final class WireFormat {
     }
 
     static TensorUpdate decodeUpdate(byte[] key, byte[] value) throws Malformed {
+        if (isBinaryBatch(value)) {
+            throw shape("a binary batch, not an update");
+        }
         Map<String, Object> o = object(value, UPDATE);
         try {
             String pair = text(o, "pair");

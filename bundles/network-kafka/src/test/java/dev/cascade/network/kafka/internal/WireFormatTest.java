@@ -64,7 +64,32 @@ class WireFormatTest {
     @Test
     void batchRoundTrips() throws Malformed {
         Batch b = batch();
-        assertEquals(b, WireFormat.decodeBatch(KEY, WireFormat.encode(b)));
+        byte[] binary = WireFormat.encode(b);
+        assertTrue(WireFormat.isBinaryBatch(binary));
+        assertEquals(2, binary[4], "binary batch version");
+        assertEquals(b, WireFormat.decodeBatch(KEY, binary));
+        assertEquals(b, WireFormat.decodeBatch(KEY, WireFormat.encodeJson(b)), "version 1 JSON is still read");
+    }
+
+    @Test
+    void malformedBinaryBatchesAreClassified() {
+        byte[] b = WireFormat.encode(batch());
+        assertEquals(Kind.TRUNCATED, kindOfBatch(Arrays.copyOf(b, b.length - 1)));
+        assertEquals(Kind.TRUNCATED, kindOfBatch(Arrays.copyOf(b, 4)));
+        assertEquals(Kind.TRUNCATED, kindOfBatch(Arrays.copyOf(b, 12)));
+        byte[] v3 = b.clone();
+        v3[4] = 3;
+        assertEquals(Kind.WRONG_VERSION, kindOfBatch(v3));
+        byte[] longer = Arrays.copyOf(b, b.length + 1);
+        assertEquals(Kind.WRONG_SHAPE, kindOfBatch(longer));
+        byte[] badQuality = b.clone();
+        badQuality[b.length - 9 * 8 - 1] = 9; // the last measurement's quality
+        assertEquals(Kind.WRONG_SHAPE, kindOfBatch(badQuality));
+        assertEquals(
+                Kind.WRONG_SHAPE, assertThrows(Malformed.class, () -> WireFormat.decodeBatch(utf8("other"), b)).kind);
+        byte[] empty = Arrays.copyOf(b, b.length - batch().measurements().size() * (8 + 1 + 9 * 8));
+        java.nio.ByteBuffer.wrap(empty).putInt(empty.length - 4, 0); // no measurements
+        assertEquals(Kind.WRONG_SHAPE, kindOfBatch(empty));
     }
 
     @Test
@@ -83,8 +108,19 @@ class WireFormatTest {
     }
 
     @Test
+    void decoderPrintsBinaryBatchesAsJson() {
+        String json = new String(WireFormat.encodeJson(batch()), StandardCharsets.UTF_8);
+        assertEquals(json, WireFormatter.text(KEY, WireFormat.encode(batch())));
+        String update = new String(WireFormat.encode(update()), StandardCharsets.UTF_8);
+        assertEquals(update, WireFormatter.text(KEY, WireFormat.encode(update())));
+        byte[] b = WireFormat.encode(batch());
+        assertTrue(WireFormatter.text(KEY, Arrays.copyOf(b, b.length - 3)).startsWith("MALFORMED TRUNCATED: "));
+        assertTrue(WireFormatter.text(KEY, utf8("hello")).startsWith("MALFORMED NOT_JSON: "));
+    }
+
+    @Test
     void readableJson() {
-        String text = new String(WireFormat.encode(batch()), StandardCharsets.UTF_8);
+        String text = new String(WireFormat.encodeJson(batch()), StandardCharsets.UTF_8);
         assertTrue(text.startsWith("{\"format\":\"cascade.batch\",\"v\":1,\"pair\":\"hall1\""), text);
     }
 
@@ -108,8 +144,9 @@ class WireFormatTest {
         assertEquals(Kind.NOT_JSON, kindOfUpdate(random));
         assertEquals(Kind.NOT_JSON, kindOfBatch(utf8("hello")));
 
-        byte[] b = WireFormat.encode(batch());
+        byte[] b = WireFormat.encodeJson(batch());
         byte[] u = WireFormat.encode(update());
+        assertEquals(Kind.WRONG_SHAPE, kindOfUpdate(WireFormat.encode(batch()))); // binary batch, updates topic
         assertEquals(Kind.TRUNCATED, kindOfBatch(Arrays.copyOf(b, b.length / 2)));
         assertEquals(Kind.TRUNCATED, kindOfUpdate(Arrays.copyOf(u, u.length - 1)));
 
