@@ -87,7 +87,14 @@ class CrashRestartIT {
             long cachedAfter = Conditions.await(
                     "the shell answers with the cached tensor", NODE, () -> cachedVersion(env, password), v -> v >= 0);
             assertTrue(cachedAfter >= persisted, "v" + cachedAfter + " after the restart, persisted v" + persisted);
-            assertEquals(inUseBefore, versionInUse(env, password), "the pair runs on the tensor it ran on before");
+            // the demo learns: the pair may have taken newer updates between the look before the kill and the
+            // kill itself, so what it must run on now is the persisted tensor or a newer one; only a pair that
+            // was still below its confidence floor (on the initial tensor, v0) may still be there
+            long inUseAfter = versionInUse(env, password);
+            assertTrue(
+                    inUseAfter >= persisted || (inUseBefore == 0 && inUseAfter == 0),
+                    "the pair runs on v" + inUseAfter + " after the restart; persisted v" + persisted + ", v"
+                            + inUseBefore + " in use before the kill");
             long later = Conditions.await(
                     "new updates continue from the persisted version",
                     NODE,
@@ -98,7 +105,7 @@ class CrashRestartIT {
                     "kill -9 with v" + persisted + " persisted (v" + persistedBefore + " seen before the kill);"
                             + " after the restart: cache v" + cachedAfter + ", then v" + later + "; tensor in use v"
                             + inUseBefore
-                            + " before and after");
+                            + " before, v" + inUseAfter + " after");
 
             String all = Files.readString(log);
             assertFalse(all.contains("is unreadable"), grep(all, "unreadable"));
