@@ -1,6 +1,7 @@
 package dev.cascade.itests;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,8 +31,11 @@ final class KafkaBroker implements AutoCloseable {
     void start() throws Exception {
         Command.Result r = script("start");
         assertEquals(0, r.exit(), "scripts/kafka-broker start: " + r.output());
-        String[] lines = r.output().strip().split("\n");
-        bootstrap = lines[lines.length - 1].strip();
+        // the address is the last thing the script prints (host:port), whatever came before it on stderr
+        java.util.regex.Matcher address =
+                java.util.regex.Pattern.compile("([A-Za-z0-9.-]+:[0-9]+)\\s*$").matcher(r.output());
+        assertTrue(address.find(), "scripts/kafka-broker start printed no address: " + r.output());
+        bootstrap = address.group(1);
     }
 
     void stop() throws Exception {
