@@ -56,7 +56,10 @@ final class KafkaNode implements AutoCloseable {
         Files.writeString(features, boot.replace("featuresBoot = \\", "featuresBoot = cascade-kafka, \\"));
         write("etc/dev.cascade.node.cfg", "id = " + id + "\n");
         write("etc/dev.cascade.network.cfg", "transport = kafka\n");
-        write("etc/dev.cascade.optimizer.cfg", "transport = kafka\n");
+        // the demo on its known tensor and the rls optimizer, as LoopIT, ToolsIT and ShellIT run it: these
+        // tests are about what crosses Kafka (versions, hand-over, outages), not about learning the demo
+        Distribution.useDemoTensor(home);
+        write("etc/dev.cascade.optimizer.cfg", "estimator = rls\ntransport = kafka\n");
         write(
                 "etc/dev.cascade.kafka.cfg",
                 "bootstrapServers = " + bootstrap + "\nroles = " + roles + "\npartitions = 6\n" + kafkaExtra);
