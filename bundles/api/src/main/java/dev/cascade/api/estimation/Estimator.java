@@ -39,4 +39,21 @@ public interface Estimator {
      *     unknown format version, or {@code siblings} is neither empty nor as long as the batch
      */
     Estimate fold(Optional<EstimatorState> previous, Batch batch, EstimatorSettings settings, List<Vector3> siblings);
+
+    /**
+     * What the pair whose state this is does to its parent, in the form this estimator takes a
+     * sibling's contribution off in {@link #fold}: the caller runs it over the pair's adjustments and
+     * hands the sum over a pair's siblings to that pair's fold. The default, for an estimator that does
+     * not take siblings into account, is empty.
+     *
+     * @param state a state this estimator wrote
+     * @param settings the estimation settings of the pair whose state it is
+     * @return the response, or empty while the state holds no model
+     * @throws IllegalArgumentException if {@code state} was written by another estimator or an unknown
+     *     format version
+     * @since 1.1.0
+     */
+    default Optional<InputResponse> response(EstimatorState state, EstimatorSettings settings) {
+        return Optional.empty();
+    }
 }

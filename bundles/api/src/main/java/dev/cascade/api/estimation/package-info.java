@@ -3,7 +3,7 @@
  * update that carries them (with the estimator's state) to every node.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package dev.cascade.api.estimation;
 
 import org.osgi.annotation.bundle.Export;

@@ -4,9 +4,11 @@ import dev.cascade.api.estimation.Estimate;
 import dev.cascade.api.estimation.Estimator;
 import dev.cascade.api.estimation.EstimatorSettings;
 import dev.cascade.api.estimation.EstimatorState;
+import dev.cascade.api.estimation.InputResponse;
 import dev.cascade.api.network.Batch;
 import dev.cascade.api.tensor.Matrix3;
 import dev.cascade.api.tensor.Vector3;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.osgi.service.component.annotations.Activate;
@@ -119,6 +121,34 @@ public final class ProcessEstimator implements Estimator {
         ProcessModel model = previous.map(this::restore).orElseGet(() -> new ProcessModel(tuning, settings.deadTime()));
         model.fold(batch.measurements(), settings, siblings);
         return estimate(model, settings);
+    }
+
+    /**
+     * The sibling's contribution this estimator takes off: the change over the cycle of the sibling's
+     * modelled level {@code L(k) = Σ_f Θ_f x_f(k)}, that is {@code L(k+1) - L(k) = Σ_f Θ_f (1 - α_f)
+     * (u(k-d) - x_f(k))}: a direct term {@code Σ_f (1 - α_f) Θ_f} and per filter a mode with pole {@code
+     * α_f} and gain {@code -(1 - α_f) Θ_f}. Summed over time it is the sibling's level as its own model
+     * predicts it, which is what {@link ProcessModel} takes off the parent's level.
+     */
+    @Override
+    public Optional<InputResponse> response(EstimatorState state, EstimatorSettings settings) {
+        ProcessModel model = restore(state);
+        double[] theta = new double[9];
+        double[] direct = new double[9];
+        List<InputResponse.Mode> modes = new ArrayList<>(ProcessModel.FILTERS);
+        for (int f = 0; f < ProcessModel.FILTERS; f++) {
+            if (!model.filterGain(f, theta)) {
+                return Optional.empty();
+            }
+            double alpha = Math.exp(-settings.cycleSeconds() / model.filterTimeConstant(f));
+            double[] gain = new double[9];
+            for (int k = 0; k < 9; k++) {
+                direct[k] += (1 - alpha) * theta[k];
+                gain[k] = -(1 - alpha) * theta[k];
+            }
+            modes.add(new InputResponse.Mode(alpha, Matrix3.ofRowMajor(gain)));
+        }
+        return Optional.of(new InputResponse(model.deadTime(), Matrix3.ofRowMajor(direct), modes));
     }
 
     /** @return what {@code model} concludes now, with its state */

@@ -393,6 +393,29 @@ public final class ProcessModel {
     }
 
     /**
+     * {@code out = Θ_f}, filter {@code f}'s share of the gain (parent axis by actuator), row-major.
+     *
+     * @return false before the model has been updated (no information yet): {@code out} is then zero
+     */
+    public boolean filterGain(int f, double[] out) {
+        for (int j = 0; j < 3; j++) {
+            for (int i = 0; i < 3; i++) {
+                out[3 * j + i] = rls.theta[3 * (3 * f + i) + j];
+            }
+        }
+        if (used == 0 || !Mat3.isFinite(out)) {
+            Arrays.fill(out, 0);
+            return false;
+        }
+        return true;
+    }
+
+    /** @return the time constant of filter {@code f} in seconds */
+    public double filterTimeConstant(int f) {
+        return taus[f];
+    }
+
+    /**
      * {@code out = G = Σ_f Θ_f}, the steady-state gain from actuator setting to parent state, row-major.
      *
      * @return false before the model has been updated (no information yet): {@code out} is then zero

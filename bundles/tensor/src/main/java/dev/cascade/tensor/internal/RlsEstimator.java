@@ -4,6 +4,7 @@ import dev.cascade.api.estimation.Estimate;
 import dev.cascade.api.estimation.Estimator;
 import dev.cascade.api.estimation.EstimatorSettings;
 import dev.cascade.api.estimation.EstimatorState;
+import dev.cascade.api.estimation.InputResponse;
 import dev.cascade.api.network.Batch;
 import dev.cascade.api.tensor.Matrix3;
 import dev.cascade.api.tensor.Vector3;
@@ -91,6 +92,22 @@ public final class RlsEstimator implements Estimator {
                 previous.map(this::restore).orElseGet(() -> new PairEstimator(tuning, settings.deadTime()));
         estimator.fold(batch.measurements(), settings, siblings);
         return estimate(estimator, settings);
+    }
+
+    /**
+     * The sibling's contribution this estimator takes off: {@code B·u(k-d)}, its input term alone (the
+     * parent's own dynamics {@code A·y(k)} stay in every pair's regression, with the whole parent state).
+     * Empty while the model has no gain.
+     */
+    @Override
+    public Optional<InputResponse> response(EstimatorState state, EstimatorSettings settings) {
+        PairEstimator estimator = restore(state);
+        double[] b = new double[9];
+        if (!estimator.gain(b)) {
+            return Optional.empty();
+        }
+        estimator.input(b);
+        return Optional.of(new InputResponse(estimator.deadTime(), Matrix3.ofRowMajor(b), List.of()));
     }
 
     /** @return what {@code estimator} concludes now, with its state */
