@@ -8,9 +8,9 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Batch least squares of the ARX model in information form, the path for re-fits: every row ({@link
- * RegressionRows}) adds to the symmetric normal matrix of the regressors and their cross products with
- * the outputs, and one Cholesky solve gives all three outputs' parameters. The same model and rows as
+ * Batch least squares of the ARX model in information form, the path for re-fits: the rows ({@link
+ * RegressionRows}) give the symmetric normal matrix of the regressors and their cross products with the
+ * outputs, and one Cholesky solve gives all three outputs' parameters. The same model and rows as
  * {@link BatchFit}, which stays the Commons Math reference it is tested against.
  *
  * <p>The six regressors other than the constant are summed as shifted data (minus the first row) and
@@ -19,20 +19,27 @@ import java.util.List;
  * follows from the means. This keeps the conditioning that of the centred data: the tests hold it to
  * 1e-9 of Commons Math QR on the full design.
  *
- * <p>Reusable; after construction nothing allocates unless the dead time changes. Not thread-safe.
+ * <p>Rows are gathered into a block of columns (one array per regressor and per output, {@value
+ * #BLOCK} rows) and summed a block at a time, in passes that each keep at most ten sums in local
+ * variables. Summing row by row into the 51 sums would load and store every sum for every row: more
+ * sums than the CPU has registers, so the row loop was bound by its stores. Each sum still adds the rows
+ * in their order, so the result is the same, to the bit, as the straightforward row loop.
+ *
+ * <p>Reusable; after construction nothing allocates unless the dead time grows. Not thread-safe.
  */
 public final class NormalFit {
 
     /** Regressors other than the constant: 3 settings, 3 parent states. */
     private static final int M = Rls.N - 1;
 
+    /** Rows per block: 9 columns of them (18 KB) stay in the first-level cache while they are summed. */
+    static final int BLOCK = 256;
+
     /**
      * A pivot below this fraction of its column's own sum of squares means the column is (numerically) a
      * combination of the ones before it: the rows do not determine every parameter.
      */
     static final double MIN_PIVOT = 1e-12;
-
-    private RegressionRows rows = new RegressionRows(0);
 
     private int n;
     /** The first row: the sums are of the rows minus it (shifted data), which keeps them small. */
@@ -46,6 +53,24 @@ public final class NormalFit {
     private final double[] sxx = new double[M * M];
     private final double[] sxy = new double[M * Rls.OUTPUTS];
     private final double[] syy = new double[Rls.OUTPUTS];
+    /** The rows not yet summed, as they came (not shifted): 3 settings, 3 states, 3 outputs. */
+    private final double[] u0 = new double[BLOCK];
+
+    private final double[] u1 = new double[BLOCK];
+    private final double[] u2 = new double[BLOCK];
+    private final double[] p0 = new double[BLOCK];
+    private final double[] p1 = new double[BLOCK];
+    private final double[] p2 = new double[BLOCK];
+    private final double[] o0 = new double[BLOCK];
+    private final double[] o1 = new double[BLOCK];
+    private final double[] o2 = new double[BLOCK];
+    private int fill;
+    /**
+     * The actuator settings of the recent measurements for {@link #fit}, a ring indexed by measurement
+     * (3 per entry); its length is a power of two of at least {@code deadTime + 2} entries.
+     */
+    private double[] history = new double[3 * 2];
+
     /** Centred co-moments made from the sums at {@link #solve}, and the means. */
     private final double[] cxx = new double[M * M];
 
@@ -60,17 +85,13 @@ public final class NormalFit {
     private boolean solved;
 
     // scratch
-    private final double[] phi = new double[Rls.N];
-    private final double[] dy = new double[Rls.OUTPUTS];
-    private final double[] y = new double[3];
-    private final double[] a = new double[3];
-    private final double[] s = new double[3];
     private final double[] m1 = new double[9];
     private final double[] m2 = new double[9];
 
     /** Forgets every row. */
     public void reset() {
         n = 0;
+        fill = 0;
         Arrays.fill(sx, 0);
         Arrays.fill(sy, 0);
         Arrays.fill(sxx, 0);
@@ -82,31 +103,110 @@ public final class NormalFit {
 
     /**
      * Fits every row the measurements give (all of them, unweighted, no gate), as {@link BatchFit#of}
-     * does.
+     * does: the rows of {@link RegressionRows#next}, built here in one pass straight into the columns.
      *
      * @param siblings empty, or one contribution per measurement
      * @return true if the rows determine every parameter; false if there are fewer rows than {@value
      *     Rls#N} or they are collinear (then {@link BatchFit}'s SVD gives the minimum-norm solution)
      */
     public boolean fit(List<Measurement> measurements, EstimatorSettings settings, List<Vector3> siblings) {
-        if (!siblings.isEmpty() && siblings.size() != measurements.size()) {
-            throw new IllegalArgumentException("got " + siblings.size() + " sibling contributions for "
-                    + measurements.size() + " measurements; give one per measurement, or none");
+        int size = measurements.size();
+        if (!siblings.isEmpty() && siblings.size() != size) {
+            throw new IllegalArgumentException("got " + siblings.size() + " sibling contributions for " + size
+                    + " measurements; give one per measurement, or none");
         }
-        if (rows.deadTime != settings.deadTime()) {
-            rows = new RegressionRows(settings.deadTime());
-        } else {
-            rows.clear();
+        int deadTime = settings.deadTime();
+        // the row of measurement k takes the setting of k - 1 - deadTime, and the chain must hold
+        // deadTime + 2 settings (RegressionRows' capacity): the ring must not overwrite one still needed
+        int need = deadTime + 2;
+        if (history.length < 3 * need) {
+            history = new double[3 * Integer.highestOneBit(need * 2 - 1)];
         }
+        double[] ring = history;
+        int mask = ring.length / 3 - 1;
         reset();
+        boolean noSiblings = siblings.isEmpty();
         double maxGap = 1500 * settings.cycleSeconds();
-        for (int k = 0; k < measurements.size(); k++) {
+        // RegressionRows' state, in locals: the chain of settings starts at measurement chainStart
+        boolean haveLastTime = false;
+        boolean haveLastY = false;
+        long lastTime = 0;
+        int chainStart = 0;
+        double set0 = 0;
+        double set1 = 0;
+        double set2 = 0;
+        double last0 = 0;
+        double last1 = 0;
+        double last2 = 0;
+        double sib0 = 0;
+        double sib1 = 0;
+        double sib2 = 0;
+        for (int k = 0; k < size; k++) {
             Measurement m = measurements.get(k);
-            copy(m.parent(), y);
-            copy(m.adjustment(), a);
-            copy(siblings.isEmpty() ? Vector3.ZERO : siblings.get(k), s);
-            if (rows.next(m.timestamp(), y, a, m.quality() != Quality.BAD, s, maxGap, phi, dy)) {
-                add(phi, dy);
+            long time = m.timestamp();
+            boolean contiguous = haveLastTime && time > lastTime && time - lastTime <= maxGap;
+            if (!contiguous && haveLastTime) {
+                chainStart = k;
+                haveLastY = false;
+            }
+            Vector3 parent = m.parent();
+            double y0 = parent.x();
+            double y1 = parent.y();
+            double y2 = parent.z();
+            boolean yValid =
+                    m.quality() != Quality.BAD && Double.isFinite(y0) && Double.isFinite(y1) && Double.isFinite(y2);
+            if (contiguous && yValid && haveLastY && k - chainStart >= need) {
+                int lagged = 3 * ((k - 1 - deadTime) & mask);
+                int r = fill;
+                u0[r] = ring[lagged];
+                u1[r] = ring[lagged + 1];
+                u2[r] = ring[lagged + 2];
+                p0[r] = last0;
+                p1[r] = last1;
+                p2[r] = last2;
+                o0[r] = y0 - last0 - sib0;
+                o1[r] = y1 - last1 - sib1;
+                o2[r] = y2 - last2 - sib2;
+                n++;
+                if (++fill == BLOCK) {
+                    flush();
+                }
+            }
+            lastTime = time;
+            haveLastTime = true;
+            Vector3 a = m.adjustment();
+            double a0 = a.x();
+            double a1 = a.y();
+            double a2 = a.z();
+            if (Double.isFinite(a0) && Double.isFinite(a1) && Double.isFinite(a2)) {
+                set0 += a0;
+                set1 += a1;
+                set2 += a2;
+                int slot = 3 * (k & mask);
+                ring[slot] = set0;
+                ring[slot + 1] = set1;
+                ring[slot + 2] = set2;
+            } else {
+                // an unknown adjustment leaves the setting unknown: its history starts again
+                chainStart = k + 1;
+            }
+            if (yValid) {
+                last0 = y0;
+                last1 = y1;
+                last2 = y2;
+                if (noSiblings) {
+                    sib0 = 0;
+                    sib1 = 0;
+                    sib2 = 0;
+                } else {
+                    Vector3 s = siblings.get(k);
+                    sib0 = Double.isFinite(s.x()) ? s.x() : 0;
+                    sib1 = Double.isFinite(s.y()) ? s.y() : 0;
+                    sib2 = Double.isFinite(s.z()) ? s.z() : 0;
+                }
+                haveLastY = true;
+            } else {
+                haveLastY = false;
             }
         }
         return solve();
@@ -119,72 +219,304 @@ public final class NormalFit {
      * @param out the outputs, {@value Rls#OUTPUTS} entries
      */
     public void add(double[] phi, double[] out) {
-        // unrolled: every row is 42 multiply-adds into the sums, no division, no loop
-        if (n == 0) {
-            System.arraycopy(phi, 0, shiftX, 0, M);
-            System.arraycopy(out, 0, shiftY, 0, Rls.OUTPUTS);
-        }
+        int r = fill;
+        u0[r] = phi[0];
+        u1[r] = phi[1];
+        u2[r] = phi[2];
+        p0[r] = phi[3];
+        p1[r] = phi[4];
+        p2[r] = phi[5];
+        o0[r] = out[0];
+        o1[r] = out[1];
+        o2[r] = out[2];
         n++;
-        double d0 = phi[0] - shiftX[0];
-        double d1 = phi[1] - shiftX[1];
-        double d2 = phi[2] - shiftX[2];
-        double d3 = phi[3] - shiftX[3];
-        double d4 = phi[4] - shiftX[4];
-        double d5 = phi[5] - shiftX[5];
-        double e0 = out[0] - shiftY[0];
-        double e1 = out[1] - shiftY[1];
-        double e2 = out[2] - shiftY[2];
-        sx[0] += d0;
-        sx[1] += d1;
-        sx[2] += d2;
-        sx[3] += d3;
-        sx[4] += d4;
-        sx[5] += d5;
-        sy[0] += e0;
-        sy[1] += e1;
-        sy[2] += e2;
-        sxx[0] += d0 * d0;
-        sxx[1] += d0 * d1;
-        sxx[2] += d0 * d2;
-        sxx[3] += d0 * d3;
-        sxx[4] += d0 * d4;
-        sxx[5] += d0 * d5;
-        sxx[7] += d1 * d1;
-        sxx[8] += d1 * d2;
-        sxx[9] += d1 * d3;
-        sxx[10] += d1 * d4;
-        sxx[11] += d1 * d5;
-        sxx[14] += d2 * d2;
-        sxx[15] += d2 * d3;
-        sxx[16] += d2 * d4;
-        sxx[17] += d2 * d5;
-        sxx[21] += d3 * d3;
-        sxx[22] += d3 * d4;
-        sxx[23] += d3 * d5;
-        sxx[28] += d4 * d4;
-        sxx[29] += d4 * d5;
-        sxx[35] += d5 * d5;
-        sxy[0] += d0 * e0;
-        sxy[1] += d0 * e1;
-        sxy[2] += d0 * e2;
-        sxy[3] += d1 * e0;
-        sxy[4] += d1 * e1;
-        sxy[5] += d1 * e2;
-        sxy[6] += d2 * e0;
-        sxy[7] += d2 * e1;
-        sxy[8] += d2 * e2;
-        sxy[9] += d3 * e0;
-        sxy[10] += d3 * e1;
-        sxy[11] += d3 * e2;
-        sxy[12] += d4 * e0;
-        sxy[13] += d4 * e1;
-        sxy[14] += d4 * e2;
-        sxy[15] += d5 * e0;
-        sxy[16] += d5 * e1;
-        sxy[17] += d5 * e2;
-        syy[0] += e0 * e0;
-        syy[1] += e1 * e1;
-        syy[2] += e2 * e2;
+        if (++fill == BLOCK) {
+            flush();
+        }
+    }
+
+    /** Adds the gathered rows to the sums and empties the block. */
+    private void flush() {
+        int len = fill;
+        if (len == 0) {
+            return;
+        }
+        if (n == len) {
+            // the first block: its first row is the shift
+            shiftX[0] = u0[0];
+            shiftX[1] = u1[0];
+            shiftX[2] = u2[0];
+            shiftX[3] = p0[0];
+            shiftX[4] = p1[0];
+            shiftX[5] = p2[0];
+            shiftY[0] = o0[0];
+            shiftY[1] = o1[0];
+            shiftY[2] = o2[0];
+        }
+        shift(u0, shiftX[0], len);
+        shift(u1, shiftX[1], len);
+        shift(u2, shiftX[2], len);
+        shift(p0, shiftX[3], len);
+        shift(p1, shiftX[4], len);
+        shift(p2, shiftX[5], len);
+        shift(o0, shiftY[0], len);
+        shift(o1, shiftY[1], len);
+        shift(o2, shiftY[2], len);
+        // six passes, 8-10 sums each: enough independent additions to keep the adders busy, few enough
+        // to stay in registers; each starts from the sums so far, so every sum adds the rows in order
+        sums0(len);
+        sums1(len);
+        sums2(len);
+        sums3(len);
+        sums4(len);
+        sums5(len);
+        fill = 0;
+    }
+
+    private static void shift(double[] c, double by, int len) {
+        for (int r = 0; r < len; r++) {
+            c[r] = c[r] - by;
+        }
+    }
+
+    /** Regressor 0 against every column, and its sum. */
+    private void sums0(int len) {
+        double[] a = u0;
+        double[] b1 = u1;
+        double[] b2 = u2;
+        double[] b3 = p0;
+        double[] b4 = p1;
+        double[] b5 = p2;
+        double[] c0 = o0;
+        double[] c1 = o1;
+        double[] c2 = o2;
+        double s = sx[0];
+        double s0 = sxx[0];
+        double s1 = sxx[1];
+        double s2 = sxx[2];
+        double s3 = sxx[3];
+        double s4 = sxx[4];
+        double s5 = sxx[5];
+        double t0 = sxy[0];
+        double t1 = sxy[1];
+        double t2 = sxy[2];
+        for (int r = 0; r < len; r++) {
+            double v = a[r];
+            s += v;
+            s0 += v * v;
+            s1 += v * b1[r];
+            s2 += v * b2[r];
+            s3 += v * b3[r];
+            s4 += v * b4[r];
+            s5 += v * b5[r];
+            t0 += v * c0[r];
+            t1 += v * c1[r];
+            t2 += v * c2[r];
+        }
+        sx[0] = s;
+        sxx[0] = s0;
+        sxx[1] = s1;
+        sxx[2] = s2;
+        sxx[3] = s3;
+        sxx[4] = s4;
+        sxx[5] = s5;
+        sxy[0] = t0;
+        sxy[1] = t1;
+        sxy[2] = t2;
+    }
+
+    /** Regressor 1 against itself and the later columns, and its sum. */
+    private void sums1(int len) {
+        double[] a = u1;
+        double[] b2 = u2;
+        double[] b3 = p0;
+        double[] b4 = p1;
+        double[] b5 = p2;
+        double[] c0 = o0;
+        double[] c1 = o1;
+        double[] c2 = o2;
+        double s = sx[1];
+        double s1 = sxx[7];
+        double s2 = sxx[8];
+        double s3 = sxx[9];
+        double s4 = sxx[10];
+        double s5 = sxx[11];
+        double t0 = sxy[3];
+        double t1 = sxy[4];
+        double t2 = sxy[5];
+        for (int r = 0; r < len; r++) {
+            double v = a[r];
+            s += v;
+            s1 += v * v;
+            s2 += v * b2[r];
+            s3 += v * b3[r];
+            s4 += v * b4[r];
+            s5 += v * b5[r];
+            t0 += v * c0[r];
+            t1 += v * c1[r];
+            t2 += v * c2[r];
+        }
+        sx[1] = s;
+        sxx[7] = s1;
+        sxx[8] = s2;
+        sxx[9] = s3;
+        sxx[10] = s4;
+        sxx[11] = s5;
+        sxy[3] = t0;
+        sxy[4] = t1;
+        sxy[5] = t2;
+    }
+
+    /** Regressor 2 against itself and the later columns, and its sum. */
+    private void sums2(int len) {
+        double[] a = u2;
+        double[] b3 = p0;
+        double[] b4 = p1;
+        double[] b5 = p2;
+        double[] c0 = o0;
+        double[] c1 = o1;
+        double[] c2 = o2;
+        double s = sx[2];
+        double s2 = sxx[14];
+        double s3 = sxx[15];
+        double s4 = sxx[16];
+        double s5 = sxx[17];
+        double t0 = sxy[6];
+        double t1 = sxy[7];
+        double t2 = sxy[8];
+        for (int r = 0; r < len; r++) {
+            double v = a[r];
+            s += v;
+            s2 += v * v;
+            s3 += v * b3[r];
+            s4 += v * b4[r];
+            s5 += v * b5[r];
+            t0 += v * c0[r];
+            t1 += v * c1[r];
+            t2 += v * c2[r];
+        }
+        sx[2] = s;
+        sxx[14] = s2;
+        sxx[15] = s3;
+        sxx[16] = s4;
+        sxx[17] = s5;
+        sxy[6] = t0;
+        sxy[7] = t1;
+        sxy[8] = t2;
+    }
+
+    /** Regressor 3 against itself and the later columns, its sum and output 0's sum. */
+    private void sums3(int len) {
+        double[] a = p0;
+        double[] b4 = p1;
+        double[] b5 = p2;
+        double[] c0 = o0;
+        double[] c1 = o1;
+        double[] c2 = o2;
+        double s = sx[3];
+        double s3 = sxx[21];
+        double s4 = sxx[22];
+        double s5 = sxx[23];
+        double t0 = sxy[9];
+        double t1 = sxy[10];
+        double t2 = sxy[11];
+        double e0 = sy[0];
+        for (int r = 0; r < len; r++) {
+            double v = a[r];
+            double w0 = c0[r];
+            s += v;
+            s3 += v * v;
+            s4 += v * b4[r];
+            s5 += v * b5[r];
+            t0 += v * w0;
+            t1 += v * c1[r];
+            t2 += v * c2[r];
+            e0 += w0;
+        }
+        sx[3] = s;
+        sxx[21] = s3;
+        sxx[22] = s4;
+        sxx[23] = s5;
+        sxy[9] = t0;
+        sxy[10] = t1;
+        sxy[11] = t2;
+        sy[0] = e0;
+    }
+
+    /** Regressor 4 against itself and the later columns, its sum and outputs 1 and 2's sums. */
+    private void sums4(int len) {
+        double[] a = p1;
+        double[] b5 = p2;
+        double[] c0 = o0;
+        double[] c1 = o1;
+        double[] c2 = o2;
+        double s = sx[4];
+        double s4 = sxx[28];
+        double s5 = sxx[29];
+        double t0 = sxy[12];
+        double t1 = sxy[13];
+        double t2 = sxy[14];
+        double e1 = sy[1];
+        double e2 = sy[2];
+        for (int r = 0; r < len; r++) {
+            double v = a[r];
+            double w1 = c1[r];
+            double w2 = c2[r];
+            s += v;
+            s4 += v * v;
+            s5 += v * b5[r];
+            t0 += v * c0[r];
+            t1 += v * w1;
+            t2 += v * w2;
+            e1 += w1;
+            e2 += w2;
+        }
+        sx[4] = s;
+        sxx[28] = s4;
+        sxx[29] = s5;
+        sxy[12] = t0;
+        sxy[13] = t1;
+        sxy[14] = t2;
+        sy[1] = e1;
+        sy[2] = e2;
+    }
+
+    /** Regressor 5 against itself and the outputs, its sum, and the outputs' squares. */
+    private void sums5(int len) {
+        double[] a = p2;
+        double[] c0 = o0;
+        double[] c1 = o1;
+        double[] c2 = o2;
+        double s = sx[5];
+        double s5 = sxx[35];
+        double t0 = sxy[15];
+        double t1 = sxy[16];
+        double t2 = sxy[17];
+        double q0 = syy[0];
+        double q1 = syy[1];
+        double q2 = syy[2];
+        for (int r = 0; r < len; r++) {
+            double v = a[r];
+            double w0 = c0[r];
+            double w1 = c1[r];
+            double w2 = c2[r];
+            s += v;
+            s5 += v * v;
+            t0 += v * w0;
+            t1 += v * w1;
+            t2 += v * w2;
+            q0 += w0 * w0;
+            q1 += w1 * w1;
+            q2 += w2 * w2;
+        }
+        sx[5] = s;
+        sxx[35] = s5;
+        sxy[15] = t0;
+        sxy[16] = t1;
+        sxy[17] = t2;
+        syy[0] = q0;
+        syy[1] = q1;
+        syy[2] = q2;
     }
 
     /**
@@ -193,6 +525,7 @@ public final class NormalFit {
      * @return false (parameters NaN) if there are fewer rows than parameters or they are collinear
      */
     public boolean solve() {
+        flush();
         solved = false;
         Arrays.fill(theta, Double.NaN);
         if (n < Rls.N) {
@@ -260,6 +593,26 @@ public final class NormalFit {
         return true;
     }
 
+    /**
+     * For tests: a sum of the shifted rows so far (call {@link #solve} first).
+     *
+     * @param i column 0-5 (regressor) or 6-8 (output)
+     * @param j a column from {@code i} on, or -1 for the plain sum of column {@code i}; output columns
+     *     only against themselves
+     */
+    double shiftedSum(int i, int j) {
+        if (j < 0) {
+            return i < M ? sx[i] : sy[i - M];
+        }
+        if (i > j || (i >= M && i != j)) {
+            throw new IllegalArgumentException("no sum of columns " + i + " and " + j + " is kept");
+        }
+        if (j < M) {
+            return sxx[M * i + j];
+        }
+        return i < M ? sxy[3 * i + j - M] : syy[i - M];
+    }
+
     /** @return rows added since the last reset */
     public int rows() {
         return n;
@@ -306,11 +659,5 @@ public final class NormalFit {
             rss -= theta[3 * i + j] * cxy[3 * i + j];
         }
         return Math.sqrt(Math.max(0, rss) / n);
-    }
-
-    private static void copy(Vector3 v, double[] out) {
-        out[0] = v.x();
-        out[1] = v.y();
-        out[2] = v.z();
     }
 }
