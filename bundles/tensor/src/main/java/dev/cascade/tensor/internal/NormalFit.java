@@ -19,7 +19,7 @@ import java.util.List;
  * follows from the means. This keeps the conditioning that of the centred data: the tests hold it to
  * 1e-9 of Commons Math QR on the full design.
  *
- * <p>Rows are gathered into a block of columns (one array per regressor and per output, {@value
+ * <p>Rows are gathered into a block of columns (a column per regressor and per output, {@value
  * #BLOCK} rows) and summed a block at a time, in passes that each keep at most ten sums in local
  * variables. Summing row by row into the 51 sums would load and store every sum for every row: more
  * sums than the CPU has registers, so the row loop was bound by its stores. Each sum still adds the rows
@@ -34,6 +34,18 @@ public final class NormalFit {
 
     /** Rows per block: 9 columns of them (18 KB) stay in the first-level cache while they are summed. */
     static final int BLOCK = 256;
+
+    /** Where each column starts in {@link #block}: settings, parent states, outputs. */
+    private static final int U0 = 0;
+
+    private static final int U1 = BLOCK;
+    private static final int U2 = 2 * BLOCK;
+    private static final int P0 = 3 * BLOCK;
+    private static final int P1 = 4 * BLOCK;
+    private static final int P2 = 5 * BLOCK;
+    private static final int O0 = 6 * BLOCK;
+    private static final int O1 = 7 * BLOCK;
+    private static final int O2 = 8 * BLOCK;
 
     /**
      * A pivot below this fraction of its column's own sum of squares means the column is (numerically) a
@@ -53,17 +65,13 @@ public final class NormalFit {
     private final double[] sxx = new double[M * M];
     private final double[] sxy = new double[M * Rls.OUTPUTS];
     private final double[] syy = new double[Rls.OUTPUTS];
-    /** The rows not yet summed, as they came (not shifted): 3 settings, 3 states, 3 outputs. */
-    private final double[] u0 = new double[BLOCK];
+    /**
+     * The rows not yet summed, as they came (not shifted), a column after another: 3 settings, 3 states,
+     * 3 outputs, {@value #BLOCK} entries each, at the offsets above. One array rather than nine: one
+     * field to load and one bounds check per row.
+     */
+    private final double[] block = new double[9 * BLOCK];
 
-    private final double[] u1 = new double[BLOCK];
-    private final double[] u2 = new double[BLOCK];
-    private final double[] p0 = new double[BLOCK];
-    private final double[] p1 = new double[BLOCK];
-    private final double[] p2 = new double[BLOCK];
-    private final double[] o0 = new double[BLOCK];
-    private final double[] o1 = new double[BLOCK];
-    private final double[] o2 = new double[BLOCK];
     private int fill;
     /**
      * The actuator settings of the recent measurements for {@link #fit}, a ring indexed by measurement
@@ -158,15 +166,16 @@ public final class NormalFit {
             if (contiguous && yValid && haveLastY && k - chainStart >= need) {
                 int lagged = 3 * ((k - 1 - deadTime) & mask);
                 int r = fill;
-                u0[r] = ring[lagged];
-                u1[r] = ring[lagged + 1];
-                u2[r] = ring[lagged + 2];
-                p0[r] = last0;
-                p1[r] = last1;
-                p2[r] = last2;
-                o0[r] = y0 - last0 - sib0;
-                o1[r] = y1 - last1 - sib1;
-                o2[r] = y2 - last2 - sib2;
+                double[] c = block;
+                c[r + U0] = ring[lagged];
+                c[r + U1] = ring[lagged + 1];
+                c[r + U2] = ring[lagged + 2];
+                c[r + P0] = last0;
+                c[r + P1] = last1;
+                c[r + P2] = last2;
+                c[r + O0] = y0 - last0 - sib0;
+                c[r + O1] = y1 - last1 - sib1;
+                c[r + O2] = y2 - last2 - sib2;
                 n++;
                 if (++fill == BLOCK) {
                     flush();
@@ -220,15 +229,16 @@ public final class NormalFit {
      */
     public void add(double[] phi, double[] out) {
         int r = fill;
-        u0[r] = phi[0];
-        u1[r] = phi[1];
-        u2[r] = phi[2];
-        p0[r] = phi[3];
-        p1[r] = phi[4];
-        p2[r] = phi[5];
-        o0[r] = out[0];
-        o1[r] = out[1];
-        o2[r] = out[2];
+        double[] c = block;
+        c[r + U0] = phi[0];
+        c[r + U1] = phi[1];
+        c[r + U2] = phi[2];
+        c[r + P0] = phi[3];
+        c[r + P1] = phi[4];
+        c[r + P2] = phi[5];
+        c[r + O0] = out[0];
+        c[r + O1] = out[1];
+        c[r + O2] = out[2];
         n++;
         if (++fill == BLOCK) {
             flush();
@@ -243,25 +253,25 @@ public final class NormalFit {
         }
         if (n == len) {
             // the first block: its first row is the shift
-            shiftX[0] = u0[0];
-            shiftX[1] = u1[0];
-            shiftX[2] = u2[0];
-            shiftX[3] = p0[0];
-            shiftX[4] = p1[0];
-            shiftX[5] = p2[0];
-            shiftY[0] = o0[0];
-            shiftY[1] = o1[0];
-            shiftY[2] = o2[0];
+            shiftX[0] = block[U0];
+            shiftX[1] = block[U1];
+            shiftX[2] = block[U2];
+            shiftX[3] = block[P0];
+            shiftX[4] = block[P1];
+            shiftX[5] = block[P2];
+            shiftY[0] = block[O0];
+            shiftY[1] = block[O1];
+            shiftY[2] = block[O2];
         }
-        shift(u0, shiftX[0], len);
-        shift(u1, shiftX[1], len);
-        shift(u2, shiftX[2], len);
-        shift(p0, shiftX[3], len);
-        shift(p1, shiftX[4], len);
-        shift(p2, shiftX[5], len);
-        shift(o0, shiftY[0], len);
-        shift(o1, shiftY[1], len);
-        shift(o2, shiftY[2], len);
+        shift(block, U0, shiftX[0], len);
+        shift(block, U1, shiftX[1], len);
+        shift(block, U2, shiftX[2], len);
+        shift(block, P0, shiftX[3], len);
+        shift(block, P1, shiftX[4], len);
+        shift(block, P2, shiftX[5], len);
+        shift(block, O0, shiftY[0], len);
+        shift(block, O1, shiftY[1], len);
+        shift(block, O2, shiftY[2], len);
         // six passes, 8-10 sums each: enough independent additions to keep the adders busy, few enough
         // to stay in registers; each starts from the sums so far, so every sum adds the rows in order
         sums0(len);
@@ -273,23 +283,15 @@ public final class NormalFit {
         fill = 0;
     }
 
-    private static void shift(double[] c, double by, int len) {
-        for (int r = 0; r < len; r++) {
+    private static void shift(double[] c, int column, double by, int len) {
+        for (int r = column; r < column + len; r++) {
             c[r] = c[r] - by;
         }
     }
 
     /** Regressor 0 against every column, and its sum. */
     private void sums0(int len) {
-        double[] a = u0;
-        double[] b1 = u1;
-        double[] b2 = u2;
-        double[] b3 = p0;
-        double[] b4 = p1;
-        double[] b5 = p2;
-        double[] c0 = o0;
-        double[] c1 = o1;
-        double[] c2 = o2;
+        double[] c = block;
         double s = sx[0];
         double s0 = sxx[0];
         double s1 = sxx[1];
@@ -301,17 +303,17 @@ public final class NormalFit {
         double t1 = sxy[1];
         double t2 = sxy[2];
         for (int r = 0; r < len; r++) {
-            double v = a[r];
+            double v = c[r + U0];
             s += v;
             s0 += v * v;
-            s1 += v * b1[r];
-            s2 += v * b2[r];
-            s3 += v * b3[r];
-            s4 += v * b4[r];
-            s5 += v * b5[r];
-            t0 += v * c0[r];
-            t1 += v * c1[r];
-            t2 += v * c2[r];
+            s1 += v * c[r + U1];
+            s2 += v * c[r + U2];
+            s3 += v * c[r + P0];
+            s4 += v * c[r + P1];
+            s5 += v * c[r + P2];
+            t0 += v * c[r + O0];
+            t1 += v * c[r + O1];
+            t2 += v * c[r + O2];
         }
         sx[0] = s;
         sxx[0] = s0;
@@ -327,14 +329,7 @@ public final class NormalFit {
 
     /** Regressor 1 against itself and the later columns, and its sum. */
     private void sums1(int len) {
-        double[] a = u1;
-        double[] b2 = u2;
-        double[] b3 = p0;
-        double[] b4 = p1;
-        double[] b5 = p2;
-        double[] c0 = o0;
-        double[] c1 = o1;
-        double[] c2 = o2;
+        double[] c = block;
         double s = sx[1];
         double s1 = sxx[7];
         double s2 = sxx[8];
@@ -345,16 +340,16 @@ public final class NormalFit {
         double t1 = sxy[4];
         double t2 = sxy[5];
         for (int r = 0; r < len; r++) {
-            double v = a[r];
+            double v = c[r + U1];
             s += v;
             s1 += v * v;
-            s2 += v * b2[r];
-            s3 += v * b3[r];
-            s4 += v * b4[r];
-            s5 += v * b5[r];
-            t0 += v * c0[r];
-            t1 += v * c1[r];
-            t2 += v * c2[r];
+            s2 += v * c[r + U2];
+            s3 += v * c[r + P0];
+            s4 += v * c[r + P1];
+            s5 += v * c[r + P2];
+            t0 += v * c[r + O0];
+            t1 += v * c[r + O1];
+            t2 += v * c[r + O2];
         }
         sx[1] = s;
         sxx[7] = s1;
@@ -369,13 +364,7 @@ public final class NormalFit {
 
     /** Regressor 2 against itself and the later columns, and its sum. */
     private void sums2(int len) {
-        double[] a = u2;
-        double[] b3 = p0;
-        double[] b4 = p1;
-        double[] b5 = p2;
-        double[] c0 = o0;
-        double[] c1 = o1;
-        double[] c2 = o2;
+        double[] c = block;
         double s = sx[2];
         double s2 = sxx[14];
         double s3 = sxx[15];
@@ -385,15 +374,15 @@ public final class NormalFit {
         double t1 = sxy[7];
         double t2 = sxy[8];
         for (int r = 0; r < len; r++) {
-            double v = a[r];
+            double v = c[r + U2];
             s += v;
             s2 += v * v;
-            s3 += v * b3[r];
-            s4 += v * b4[r];
-            s5 += v * b5[r];
-            t0 += v * c0[r];
-            t1 += v * c1[r];
-            t2 += v * c2[r];
+            s3 += v * c[r + P0];
+            s4 += v * c[r + P1];
+            s5 += v * c[r + P2];
+            t0 += v * c[r + O0];
+            t1 += v * c[r + O1];
+            t2 += v * c[r + O2];
         }
         sx[2] = s;
         sxx[14] = s2;
@@ -407,12 +396,7 @@ public final class NormalFit {
 
     /** Regressor 3 against itself and the later columns, its sum and output 0's sum. */
     private void sums3(int len) {
-        double[] a = p0;
-        double[] b4 = p1;
-        double[] b5 = p2;
-        double[] c0 = o0;
-        double[] c1 = o1;
-        double[] c2 = o2;
+        double[] c = block;
         double s = sx[3];
         double s3 = sxx[21];
         double s4 = sxx[22];
@@ -422,15 +406,15 @@ public final class NormalFit {
         double t2 = sxy[11];
         double e0 = sy[0];
         for (int r = 0; r < len; r++) {
-            double v = a[r];
-            double w0 = c0[r];
+            double v = c[r + P0];
+            double w0 = c[r + O0];
             s += v;
             s3 += v * v;
-            s4 += v * b4[r];
-            s5 += v * b5[r];
+            s4 += v * c[r + P1];
+            s5 += v * c[r + P2];
             t0 += v * w0;
-            t1 += v * c1[r];
-            t2 += v * c2[r];
+            t1 += v * c[r + O1];
+            t2 += v * c[r + O2];
             e0 += w0;
         }
         sx[3] = s;
@@ -445,11 +429,7 @@ public final class NormalFit {
 
     /** Regressor 4 against itself and the later columns, its sum and outputs 1 and 2's sums. */
     private void sums4(int len) {
-        double[] a = p1;
-        double[] b5 = p2;
-        double[] c0 = o0;
-        double[] c1 = o1;
-        double[] c2 = o2;
+        double[] c = block;
         double s = sx[4];
         double s4 = sxx[28];
         double s5 = sxx[29];
@@ -459,13 +439,13 @@ public final class NormalFit {
         double e1 = sy[1];
         double e2 = sy[2];
         for (int r = 0; r < len; r++) {
-            double v = a[r];
-            double w1 = c1[r];
-            double w2 = c2[r];
+            double v = c[r + P1];
+            double w1 = c[r + O1];
+            double w2 = c[r + O2];
             s += v;
             s4 += v * v;
-            s5 += v * b5[r];
-            t0 += v * c0[r];
+            s5 += v * c[r + P2];
+            t0 += v * c[r + O0];
             t1 += v * w1;
             t2 += v * w2;
             e1 += w1;
@@ -483,10 +463,7 @@ public final class NormalFit {
 
     /** Regressor 5 against itself and the outputs, its sum, and the outputs' squares. */
     private void sums5(int len) {
-        double[] a = p2;
-        double[] c0 = o0;
-        double[] c1 = o1;
-        double[] c2 = o2;
+        double[] c = block;
         double s = sx[5];
         double s5 = sxx[35];
         double t0 = sxy[15];
@@ -496,10 +473,10 @@ public final class NormalFit {
         double q1 = syy[1];
         double q2 = syy[2];
         for (int r = 0; r < len; r++) {
-            double v = a[r];
-            double w0 = c0[r];
-            double w1 = c1[r];
-            double w2 = c2[r];
+            double v = c[r + P2];
+            double w0 = c[r + O0];
+            double w1 = c[r + O1];
+            double w2 = c[r + O2];
             s += v;
             s5 += v * v;
             t0 += v * w0;
