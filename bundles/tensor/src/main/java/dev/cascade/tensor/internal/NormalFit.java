@@ -47,6 +47,9 @@ public final class NormalFit {
     private static final int O1 = 7 * BLOCK;
     private static final int O2 = 8 * BLOCK;
 
+    /** The exponent bits of a double: all set for infinities and NaN. */
+    private static final long EXPONENT = 0x7ff0_0000_0000_0000L;
+
     /**
      * A pivot below this fraction of its column's own sum of squares means the column is (numerically) a
      * combination of the ones before it: the rows do not determine every parameter.
@@ -161,8 +164,7 @@ public final class NormalFit {
             double y0 = parent.x();
             double y1 = parent.y();
             double y2 = parent.z();
-            boolean yValid =
-                    m.quality() != Quality.BAD && Double.isFinite(y0) && Double.isFinite(y1) && Double.isFinite(y2);
+            boolean yValid = m.quality() != Quality.BAD && finite(y0) && finite(y1) && finite(y2);
             if (contiguous && yValid && haveLastY && k - chainStart >= need) {
                 int lagged = 3 * ((k - 1 - deadTime) & mask);
                 int r = fill;
@@ -187,7 +189,7 @@ public final class NormalFit {
             double a0 = a.x();
             double a1 = a.y();
             double a2 = a.z();
-            if (Double.isFinite(a0) && Double.isFinite(a1) && Double.isFinite(a2)) {
+            if (finite(a0) && finite(a1) && finite(a2)) {
                 set0 += a0;
                 set1 += a1;
                 set2 += a2;
@@ -209,9 +211,9 @@ public final class NormalFit {
                     sib2 = 0;
                 } else {
                     Vector3 s = siblings.get(k);
-                    sib0 = Double.isFinite(s.x()) ? s.x() : 0;
-                    sib1 = Double.isFinite(s.y()) ? s.y() : 0;
-                    sib2 = Double.isFinite(s.z()) ? s.z() : 0;
+                    sib0 = finite(s.x()) ? s.x() : 0;
+                    sib1 = finite(s.y()) ? s.y() : 0;
+                    sib2 = finite(s.z()) ? s.z() : 0;
                 }
                 haveLastY = true;
             } else {
@@ -243,6 +245,59 @@ public final class NormalFit {
         if (++fill == BLOCK) {
             flush();
         }
+    }
+
+    /**
+     * Adds rows given as Commons Math's OLS takes them: {@code x[k]} the six regressors of row {@code k}
+     * (3 settings, 3 parent states; the constant is implied), {@code y[j][k]} its output {@code j}.
+     */
+    public void add(double[][] x, double[][] y) {
+        int count = x.length;
+        if (y.length != Rls.OUTPUTS) {
+            throw new IllegalArgumentException(
+                    "got " + y.length + " output columns; give " + Rls.OUTPUTS + ", one per output");
+        }
+        double[] y0 = y[0];
+        double[] y1 = y[1];
+        double[] y2 = y[2];
+        if (y0.length != count || y1.length != count || y2.length != count) {
+            throw new IllegalArgumentException("got " + count + " rows of regressors and " + y0.length + ", "
+                    + y1.length + ", " + y2.length + " outputs; give one output of each per row");
+        }
+        double[] c = block;
+        int k = 0;
+        while (k < count) {
+            int start = fill;
+            int take = Math.min(BLOCK - start, count - k);
+            for (int i = 0; i < take; i++) {
+                double[] row = x[k + i];
+                if (row.length != M) {
+                    throw new IllegalArgumentException(
+                            "row " + (k + i) + " has " + row.length + " regressors; give " + M + " (no constant)");
+                }
+                int r = start + i;
+                c[r + U0] = row[0];
+                c[r + U1] = row[1];
+                c[r + U2] = row[2];
+                c[r + P0] = row[3];
+                c[r + P1] = row[4];
+                c[r + P2] = row[5];
+            }
+            System.arraycopy(y0, k, c, O0 + start, take);
+            System.arraycopy(y1, k, c, O1 + start, take);
+            System.arraycopy(y2, k, c, O2 + start, take);
+            k += take;
+            n += take;
+            fill += take;
+            if (fill == BLOCK) {
+                flush();
+            }
+        }
+    }
+
+    /** {@link Double#isFinite} on the bits: integer work, which leaves the floating-point adders free. */
+    private static boolean finite(double v) {
+        return (Double.doubleToRawLongBits(v) & EXPONENT) != EXPONENT;
     }
 
     /** Adds the gathered rows to the sums and empties the block. */

@@ -2,6 +2,7 @@ package dev.cascade.tensor.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cascade.api.control.Measurement;
@@ -320,5 +321,59 @@ class NormalFitTest {
                 assertEquals(reference.residualDeviation(j), fit.residualDeviation(j), 0);
             }
         }
+    }
+
+    /** Rows given in Commons Math's shapes, in one call, give the same fit as the same rows one by one. */
+    @Test
+    void rowsInOneCallAreRowsOneByOne() {
+        Random random = new Random(41);
+        NormalFit bulk = new NormalFit();
+        NormalFit single = new NormalFit();
+        for (int count : new int[] {3, NormalFit.BLOCK + 5, 1000}) {
+            double[][] x = new double[count][6];
+            double[][] y = new double[3][count];
+            for (int k = 0; k < count; k++) {
+                for (int i = 0; i < 6; i++) {
+                    x[k][i] = 50 * i + random.nextGaussian();
+                }
+                for (int j = 0; j < 3; j++) {
+                    y[j][k] = x[k][j] - 0.1 * x[k][3 + j] + 0.01 * random.nextGaussian();
+                }
+            }
+            // a few rows one by one first, so the call starts in the middle of a block
+            bulk.reset();
+            single.reset();
+            double[] phi = new double[Rls.N];
+            double[] out = new double[3];
+            for (int k = 0; k < 10; k++) {
+                for (int i = 0; i < Rls.N; i++) {
+                    phi[i] = i == Rls.N - 1 ? 1 : random.nextGaussian();
+                }
+                out[0] = random.nextGaussian();
+                bulk.add(phi, out);
+                single.add(phi, out);
+            }
+            bulk.add(x, y);
+            for (int k = 0; k < count; k++) {
+                System.arraycopy(x[k], 0, phi, 0, 6);
+                phi[6] = 1;
+                for (int j = 0; j < 3; j++) {
+                    out[j] = y[j][k];
+                }
+                single.add(phi, out);
+            }
+            assertEquals(single.solve(), bulk.solve());
+            assertEquals(count + 10, bulk.rows());
+            for (int j = 0; j < 3; j++) {
+                for (int i = 0; i < Rls.N; i++) {
+                    assertEquals(single.parameter(i, j), bulk.parameter(i, j), 0, "(" + i + ", " + j + "), " + count);
+                }
+            }
+        }
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class, () -> bulk.add(new double[2][6], new double[][] {{1, 2}, {3, 4}}));
+        assertTrue(e.getMessage().contains("2 output columns"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> bulk.add(new double[2][7], new double[3][2]));
+        assertTrue(e.getMessage().contains("7 regressors"), e.getMessage());
     }
 }
