@@ -137,12 +137,16 @@ public final class NormalFit {
         int mask = ring.length / 3 - 1;
         reset();
         boolean noSiblings = siblings.isEmpty();
-        double maxGap = 1500 * settings.cycleSeconds();
+        // time differences are whole milliseconds: comparing them with the whole part of 1.5 cycles is
+        // the same as comparing them with 1.5 cycles (below 2^53 ms), and needs no conversion to double
+        long maxGap = (long) Math.floor(1500 * settings.cycleSeconds());
+        double[] c = block;
         // RegressionRows' state, in locals: the chain of settings starts at measurement chainStart
         boolean haveLastTime = false;
         boolean haveLastY = false;
         long lastTime = 0;
         int chainStart = 0;
+        int r = 0;
         double set0 = 0;
         double set1 = 0;
         double set2 = 0;
@@ -167,8 +171,6 @@ public final class NormalFit {
             boolean yValid = m.quality() != Quality.BAD && finite(y0) && finite(y1) && finite(y2);
             if (contiguous && yValid && haveLastY && k - chainStart >= need) {
                 int lagged = 3 * ((k - 1 - deadTime) & mask);
-                int r = fill;
-                double[] c = block;
                 c[r + U0] = ring[lagged];
                 c[r + U1] = ring[lagged + 1];
                 c[r + U2] = ring[lagged + 2];
@@ -178,9 +180,11 @@ public final class NormalFit {
                 c[r + O0] = y0 - last0 - sib0;
                 c[r + O1] = y1 - last1 - sib1;
                 c[r + O2] = y2 - last2 - sib2;
-                n++;
-                if (++fill == BLOCK) {
+                if (++r == BLOCK) {
+                    n += r;
+                    fill = r;
                     flush();
+                    r = 0;
                 }
             }
             lastTime = time;
@@ -220,6 +224,8 @@ public final class NormalFit {
                 haveLastY = false;
             }
         }
+        n += r;
+        fill = r;
         return solve();
     }
 
