@@ -2,10 +2,14 @@ package dev.cascade.tensor.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cascade.api.control.Measurement;
+import dev.cascade.api.domain.Quality;
 import dev.cascade.api.estimation.EstimatorSettings;
+import dev.cascade.api.tensor.Vector3;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.apache.commons.math3.linear.Array2DRowRealMatrix;
@@ -177,5 +181,199 @@ class NormalFitTest {
                 assertEquals(fresh.parameter(i, j), reused.parameter(i, j), 0, "(" + i + ", " + j + ")");
             }
         }
+    }
+
+    /**
+     * The block-wise, register-tiled sums against the straightforward loop that adds every product of
+     * every shifted row into its sum: equal to the bit, for row counts below, at and across the block size.
+     */
+    @Test
+    void tiledSumsEqualTheStraightforwardRowLoop() {
+        Random random = new Random(23);
+        NormalFit fit = new NormalFit();
+        int[] counts = {1, 7, NormalFit.BLOCK - 1, NormalFit.BLOCK, NormalFit.BLOCK + 1, 1000, 3 * NormalFit.BLOCK + 17
+        };
+        for (int n : counts) {
+            double[][] rows = new double[n][9];
+            fit.reset();
+            double[] phi = new double[Rls.N];
+            double[] out = new double[3];
+            for (int r = 0; r < n; r++) {
+                for (int i = 0; i < 9; i++) {
+                    rows[r][i] = 100 * (i % 3) + random.nextGaussian() * Math.pow(10, i % 4 - 1);
+                }
+                System.arraycopy(rows[r], 0, phi, 0, 6);
+                phi[6] = 1;
+                System.arraycopy(rows[r], 6, out, 0, 3);
+                fit.add(phi, out);
+            }
+            fit.solve();
+            double[] sum = new double[9];
+            double[][] product = new double[9][9];
+            for (double[] row : rows) {
+                double[] d = new double[9];
+                for (int i = 0; i < 9; i++) {
+                    d[i] = row[i] - rows[0][i];
+                    sum[i] += d[i];
+                }
+                for (int i = 0; i < 9; i++) {
+                    for (int j = i; j < 9; j++) {
+                        product[i][j] += d[i] * d[j];
+                    }
+                }
+            }
+            for (int i = 0; i < 9; i++) {
+                assertEquals(sum[i], fit.shiftedSum(i, -1), 0, "sum " + i + ", " + n + " rows");
+                for (int j = i; j < 9; j++) {
+                    if (i < 6 || i == j) {
+                        assertEquals(product[i][j], fit.shiftedSum(i, j), 0, "(" + i + ", " + j + "), " + n + " rows");
+                    }
+                }
+            }
+            assertEquals(n, fit.rows());
+        }
+    }
+
+    /**
+     * The rows {@link NormalFit#fit} builds in one pass are those of {@link RegressionRows}: the same fit,
+     * to the bit, as adding RegressionRows' rows one by one, on data with gaps, BAD and non-finite
+     * readings, unknown adjustments and siblings, at several dead times.
+     */
+    @Test
+    void rowsFromMeasurementsAreThoseOfRegressionRows() {
+        Random random = new Random(31);
+        NormalFit fit = new NormalFit();
+        NormalFit reference = new NormalFit();
+        for (int trial = 0; trial < 24; trial++) {
+            int deadTime = trial % 6;
+            EstimatorSettings settings = new EstimatorSettings(deadTime, 1, 1);
+            double[] sibling = {0.05, 0.01, 0, 0, 0.04, 0.01, 0.02, 0, 0.03};
+            SyntheticPlant plant = new SyntheticPlant(100 + trial, GAIN, TAU, deadTime, 0.05).sibling(sibling);
+            List<Measurement> clean = plant.run(1200);
+            List<Measurement> data = new ArrayList<>();
+            List<Vector3> siblings = new ArrayList<>();
+            long skew = 0;
+            for (int k = 0; k < clean.size(); k++) {
+                Measurement m = clean.get(k);
+                double roll = random.nextDouble();
+                if (roll < 0.01) {
+                    continue; // a lost measurement: a gap of two cycles
+                }
+                if (roll < 0.02) {
+                    skew += 200; // late, still within 1.5 cycles
+                } else if (roll < 0.025) {
+                    skew -= 1000; // the time of the measurement before: not one cycle later
+                }
+                Vector3 parent = m.parent();
+                Vector3 adjustment = m.adjustment();
+                Quality quality = m.quality();
+                Vector3 s = plant.siblingContributions.get(k);
+                if (roll > 0.99) {
+                    quality = Quality.BAD;
+                } else if (roll > 0.985) {
+                    parent = new Vector3(parent.x(), Double.NaN, parent.z());
+                } else if (roll > 0.98) {
+                    adjustment = new Vector3(Double.POSITIVE_INFINITY, adjustment.y(), adjustment.z());
+                } else if (roll > 0.975) {
+                    s = new Vector3(Double.NaN, s.y(), s.z());
+                }
+                data.add(new Measurement(m.pair(), m.timestamp() + skew, parent, m.error(), adjustment, quality));
+                siblings.add(s);
+            }
+            List<Vector3> given = trial % 2 == 0 ? siblings : List.of();
+            boolean fitted = fit.fit(data, settings, given);
+
+            RegressionRows rows = new RegressionRows(deadTime);
+            reference.reset();
+            double[] phi = new double[Rls.N];
+            double[] dy = new double[3];
+            for (int k = 0; k < data.size(); k++) {
+                Measurement m = data.get(k);
+                Vector3 s = given.isEmpty() ? Vector3.ZERO : given.get(k);
+                if (rows.next(
+                        m.timestamp(),
+                        new double[] {m.parent().x(), m.parent().y(), m.parent().z()},
+                        new double[] {
+                            m.adjustment().x(),
+                            m.adjustment().y(),
+                            m.adjustment().z()
+                        },
+                        m.quality() != Quality.BAD,
+                        new double[] {s.x(), s.y(), s.z()},
+                        1500 * settings.cycleSeconds(),
+                        phi,
+                        dy)) {
+                    reference.add(phi, dy);
+                }
+            }
+            assertEquals(reference.solve(), fitted, "trial " + trial);
+            assertTrue(fitted, "trial " + trial);
+            assertEquals(reference.rows(), fit.rows(), "rows, trial " + trial);
+            assertTrue(fit.rows() < data.size() - 50, "the faults break rows, trial " + trial + ": " + fit.rows());
+            for (int j = 0; j < 3; j++) {
+                for (int i = 0; i < Rls.N; i++) {
+                    assertEquals(
+                            reference.parameter(i, j),
+                            fit.parameter(i, j),
+                            0,
+                            "(" + i + ", " + j + "), trial " + trial);
+                }
+                assertEquals(reference.residualDeviation(j), fit.residualDeviation(j), 0);
+            }
+        }
+    }
+
+    /** Rows given in Commons Math's shapes, in one call, give the same fit as the same rows one by one. */
+    @Test
+    void rowsInOneCallAreRowsOneByOne() {
+        Random random = new Random(41);
+        NormalFit bulk = new NormalFit();
+        NormalFit single = new NormalFit();
+        for (int count : new int[] {3, NormalFit.BLOCK + 5, 1000}) {
+            double[][] x = new double[count][6];
+            double[][] y = new double[3][count];
+            for (int k = 0; k < count; k++) {
+                for (int i = 0; i < 6; i++) {
+                    x[k][i] = 50 * i + random.nextGaussian();
+                }
+                for (int j = 0; j < 3; j++) {
+                    y[j][k] = x[k][j] - 0.1 * x[k][3 + j] + 0.01 * random.nextGaussian();
+                }
+            }
+            // a few rows one by one first, so the call starts in the middle of a block
+            bulk.reset();
+            single.reset();
+            double[] phi = new double[Rls.N];
+            double[] out = new double[3];
+            for (int k = 0; k < 10; k++) {
+                for (int i = 0; i < Rls.N; i++) {
+                    phi[i] = i == Rls.N - 1 ? 1 : random.nextGaussian();
+                }
+                out[0] = random.nextGaussian();
+                bulk.add(phi, out);
+                single.add(phi, out);
+            }
+            bulk.add(x, y);
+            for (int k = 0; k < count; k++) {
+                System.arraycopy(x[k], 0, phi, 0, 6);
+                phi[6] = 1;
+                for (int j = 0; j < 3; j++) {
+                    out[j] = y[j][k];
+                }
+                single.add(phi, out);
+            }
+            assertEquals(single.solve(), bulk.solve());
+            assertEquals(count + 10, bulk.rows());
+            for (int j = 0; j < 3; j++) {
+                for (int i = 0; i < Rls.N; i++) {
+                    assertEquals(single.parameter(i, j), bulk.parameter(i, j), 0, "(" + i + ", " + j + "), " + count);
+                }
+            }
+        }
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class, () -> bulk.add(new double[2][6], new double[][] {{1, 2}, {3, 4}}));
+        assertTrue(e.getMessage().contains("2 output columns"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> bulk.add(new double[2][7], new double[3][2]));
+        assertTrue(e.getMessage().contains("7 regressors"), e.getMessage());
     }
 }
