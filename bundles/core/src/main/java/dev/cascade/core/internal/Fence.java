@@ -9,6 +9,11 @@ import java.lang.invoke.VarHandle;
  * release stores (plain stores on x86, no fence per call); after every tool call it checks whether the
  * watchdog has given the loop to a fresh thread meanwhile, and if so unwinds at once, so nothing a stuck
  * call does after its return reaches a pair.
+ *
+ * <p>Per tool call this costs two stores and a load: the pair is marked once per pair-cycle ({@link
+ * #pair}), the end of a call and the check use opaque accesses (no ordering is needed there: the call
+ * itself is opaque to the compiler, and a release or acquire would keep the compiler from holding the
+ * frame's values in registers across the mark).
  */
 final class Fence {
 
@@ -23,12 +28,14 @@ final class Fence {
 
     private static final VarHandle SWEEP;
     private static final VarHandle CALLING;
+    private static final VarHandle ABANDONED;
 
     static {
         try {
             MethodHandles.Lookup lookup = MethodHandles.lookup();
             SWEEP = lookup.findVarHandle(Fence.class, "sweepStart", long.class);
             CALLING = lookup.findVarHandle(Fence.class, "calling", Object.class);
+            ABANDONED = lookup.findVarHandle(Fence.class, "abandoned", boolean.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -53,17 +60,21 @@ final class Fence {
         SWEEP.setRelease(this, 0L);
     }
 
-    /** Marks a call into {@code tool} (service id {@code serviceId}) for {@code pair}. */
-    void enter(Object tool, long serviceId, PairRuntime pair) {
-        callingServiceId = serviceId;
+    /** Marks the pair whose cycle runs now: the tool calls until the next mark are made for it. */
+    void pair(PairRuntime pair) {
         callingPair = pair;
+    }
+
+    /** Marks a call into {@code tool} (service id {@code serviceId}) for the pair last marked. */
+    void enter(Object tool, long serviceId) {
+        callingServiceId = serviceId;
         CALLING.setRelease(this, tool);
     }
 
     /** Ends the call; on an abandoned thread, unwinds instead. */
     void exit() {
-        CALLING.setRelease(this, null);
-        if (abandoned) {
+        CALLING.setOpaque(this, null);
+        if ((boolean) ABANDONED.getOpaque(this)) {
             throw Abandoned.INSTANCE;
         }
     }
