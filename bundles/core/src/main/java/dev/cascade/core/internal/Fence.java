@@ -10,8 +10,9 @@ import java.lang.invoke.VarHandle;
  * watchdog has given the loop to a fresh thread meanwhile, and if so unwinds at once, so nothing a stuck
  * call does after its return reaches a pair.
  *
- * <p>Per tool call this costs two stores and a load: the pair is marked once per pair-cycle ({@link
- * #pair}), the end of a call and the check use opaque accesses (no ordering is needed there: the call
+ * <p>Per filter call this costs two stores and a load (an adapter call one store more, its service id):
+ * the pair is marked once per pair-cycle ({@link #pair}), a filter by its slot, which names the filter and
+ * its service; the end of a call and the check use opaque accesses (no ordering is needed there: the call
  * itself is opaque to the compiler, and a release or acquire would keep the compiler from holding the
  * frame's values in registers across the mark).
  */
@@ -65,6 +66,14 @@ final class Fence {
         callingPair = pair;
     }
 
+    /**
+     * Marks a call into a filter for the pair last marked: one store, the slot names the filter and its
+     * service.
+     */
+    void enter(FilterSlot slot) {
+        CALLING.setRelease(this, slot);
+    }
+
     /** Marks a call into {@code tool} (service id {@code serviceId}) for the pair last marked. */
     void enter(Object tool, long serviceId) {
         callingServiceId = serviceId;
@@ -86,11 +95,13 @@ final class Fence {
 
     /** @return the tool being called now, or null (watchdog side; read it before the two below) */
     Object calling() {
-        return CALLING.getAcquire(this);
+        Object calling = CALLING.getAcquire(this);
+        return calling instanceof FilterSlot slot ? slot.filter : calling;
     }
 
+    /** @return the service id of the tool being called now (read {@link #calling()} first) */
     long callingServiceId() {
-        return callingServiceId;
+        return CALLING.getAcquire(this) instanceof FilterSlot slot ? slot.serviceId : callingServiceId;
     }
 
     PairRuntime callingPair() {

@@ -106,29 +106,36 @@ final class FilterChain {
         return slots.length == 0;
     }
 
-    /** @param sampled whether this is the pair's timing sample cycle (suspect filters are timed anyway) */
-    void pre(Frame frame, boolean sampled, Fence fence) {
-        run(0, preEnd, frame, sampled, fence);
+    /**
+     * Runs the pre stage.
+     *
+     * @param sampled whether this is the pair's timing sample cycle (suspect filters are timed anyway)
+     * @return the last clock reading taken, to start the next stage's first timed call, or 0 for none
+     */
+    long pre(Frame frame, boolean sampled, Fence fence) {
+        return run(0, preEnd, frame, sampled, fence, 0);
     }
 
-    void transform(Frame frame, boolean sampled, Fence fence) {
-        run(preEnd, transformEnd, frame, sampled, fence);
+    /** Runs the transform stage; {@code clock} as returned by the stage before. */
+    long transform(Frame frame, boolean sampled, Fence fence, long clock) {
+        return run(preEnd, transformEnd, frame, sampled, fence, clock);
     }
 
-    void post(Frame frame, boolean sampled, Fence fence) {
-        run(transformEnd, slots.length, frame, sampled, fence);
+    /** Runs the post stage; {@code clock} as returned by the stage before. */
+    void post(Frame frame, boolean sampled, Fence fence, long clock) {
+        run(transformEnd, slots.length, frame, sampled, fence, clock);
     }
 
     /**
      * Runs {@code slots[from, to)}. The frame's error and adjustment are kept in locals across each call
      * (registers or the stack, not another object) so a faulty call can be undone. Timed calls share their
      * clock readings: the reading that ends one timed call starts the next one (what lies between is a few
-     * comparisons, charged to the next filter's budget), so n timed calls take n + 1 readings, not 2n.
+     * comparisons, or between stages the control law, well under a microsecond, charged to the next
+     * filter's budget), so n timed calls in a cycle take n + 1 readings, not 2n.
      */
-    private void run(int from, int to, Frame frame, boolean sampled, Fence fence) {
+    private long run(int from, int to, Frame frame, boolean sampled, Fence fence, long clock) {
         FilterSlot[] slots = this.slots;
         double[] credit = this.credit;
-        long clock = 0; // the last clock reading of this stage, 0 for none
         for (int k = from; k < to; k++) {
             FilterSlot slot = slots[k];
             if (credit != null) {
@@ -150,7 +157,7 @@ final class FilterChain {
                 start = clock == 0 ? System.nanoTime() : clock;
             }
             FilterSlot.Fault fault = null;
-            fence.enter(slot.filter, slot.serviceId);
+            fence.enter(slot);
             try {
                 slot.filter.process(frame);
             } catch (RuntimeException | LinkageError | AssertionError | StackOverflowError t) {
@@ -184,5 +191,6 @@ final class FilterChain {
                 clock = 0; // the fault's bookkeeping is not the next filter's
             }
         }
+        return clock;
     }
 }

@@ -337,7 +337,7 @@ final class PairRuntime {
             FilterChain chain = this.chain;
             // this pair's timing sample: always its first cycle, then one in SAMPLE at its own phase
             boolean sampled = cycle == 0 || ((cycle + samplePhase) & (FilterChain.SAMPLE - 1)) == 0;
-            chain.pre(f, sampled, fence);
+            long clock = chain.pre(f, sampled, fence);
 
             // decoupling PI in velocity form through T, weighted by confidence
             Tensor tensor = this.tensor;
@@ -389,8 +389,7 @@ final class PairRuntime {
                 }
                 publish(PairState.RUNNING, "");
             }
-            chain.transform(f, sampled, fence);
-            chain.post(f, sampled, fence);
+            chain.post(f, sampled, fence, chain.transform(f, sampled, fence, clock));
             v[PREVIOUS_ERROR] = e0;
             v[PREVIOUS_ERROR + 1] = e1;
             v[PREVIOUS_ERROR + 2] = e2;
