@@ -296,8 +296,10 @@ final class PairRuntime {
         f.cycle = cycle;
         f.dt = dt;
 
-        // measure
-        boolean good = read(entry.parent(), entry.parentService(), r, nowMillis, fence);
+        // measure: the parent's state, then the child's saturation, through one reading (each read clears
+        // only what the loop takes from it)
+        r.resetState(nowMillis);
+        boolean good = read(entry.parent(), entry.parentService(), r, fence);
         double y0 = r.s0, y1 = r.s1, y2 = r.s2;
         long stamp = r.timestamp;
         f.timestamp = stamp;
@@ -317,10 +319,9 @@ final class PairRuntime {
         if (good && nowMillis - stamp > staleTimeoutMillis) {
             good = false;
         }
+        r.resetSaturation();
         if (entry.child() != null) {
-            read(entry.child(), entry.childService(), r, nowMillis, fence);
-        } else {
-            r.reset(nowMillis);
+            read(entry.child(), entry.childService(), r, fence);
         }
 
         if (!good) {
@@ -410,8 +411,7 @@ final class PairRuntime {
         }
     }
 
-    private boolean read(DomainAdapter adapter, long serviceId, Reading reading, long nowMillis, Fence fence) {
-        reading.reset(nowMillis);
+    private boolean read(DomainAdapter adapter, long serviceId, Reading reading, Fence fence) {
         fence.enter(adapter, serviceId);
         try {
             adapter.read(reading);
@@ -479,19 +479,20 @@ final class PairRuntime {
 
     private void apply(Plan.Entry entry, Frame f, Fence fence) {
         double a0 = f.a0, a1 = f.a1, a2 = f.a2;
-        PairRuntime[] below = entry.cascade();
-        if (below.length > 0) {
-            // the child is the parent of other pairs: shift their setpoints instead of its actuators
-            for (PairRuntime pair : below) {
+        DomainAdapter child = entry.child();
+        if (child == null) {
+            // the child is the parent of other pairs: shift their setpoints instead of its actuators (the
+            // plan gives a child only when there are none, so the common cycle does not touch the array)
+            for (PairRuntime pair : entry.cascade()) {
                 pair.v[SHIFT] += a0;
                 pair.v[SHIFT + 1] += a1;
                 pair.v[SHIFT + 2] += a2;
             }
             return;
         }
-        fence.enter(entry.child(), entry.childService());
+        fence.enter(child, entry.childService());
         try {
-            entry.child().apply(a0, a1, a2);
+            child.apply(a0, a1, a2);
         } catch (RuntimeException e) {
             adapterFaults++;
         }

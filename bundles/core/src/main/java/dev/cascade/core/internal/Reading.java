@@ -14,16 +14,20 @@ final class Reading implements DomainReading {
     Quality quality;
     long timestamp;
 
-    /** Clears the record before a read: no state, GOOD, stamped now, no saturation. */
-    void reset(long nowMillis) {
+    /** Clears what the loop takes from the parent's read: no state, GOOD, stamped now. */
+    void resetState(long nowMillis) {
         s0 = Double.NaN;
         s1 = Double.NaN;
         s2 = Double.NaN;
+        quality = Quality.GOOD;
+        timestamp = nowMillis;
+    }
+
+    /** Clears what the loop takes from the child's read: no saturation. */
+    void resetSaturation() {
         sat0 = 0;
         sat1 = 0;
         sat2 = 0;
-        quality = Quality.GOOD;
-        timestamp = nowMillis;
     }
 
     @Override

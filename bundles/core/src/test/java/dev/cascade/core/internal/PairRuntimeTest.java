@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.cascade.api.control.Filter;
 import dev.cascade.api.control.FilterStage;
 import dev.cascade.api.control.PairState;
+import dev.cascade.api.domain.DomainAdapter;
 import dev.cascade.api.domain.Quality;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -612,7 +613,7 @@ class PairRuntimeTest {
     @Test
     void anAdapterReportsSaturationOnlyOnAxesThatExist() {
         Reading r = new Reading();
-        r.reset(5);
+        r.resetSaturation();
         r.saturated(1, 7);
         r.saturated(2, -3);
         r.saturated(3, 1);
@@ -620,10 +621,15 @@ class PairRuntimeTest {
         assertEquals(0, r.sat0);
         assertEquals(1, r.sat1);
         assertEquals(-1, r.sat2);
-        r.reset(6);
+        r.resetSaturation();
         assertEquals(0, r.sat1 | r.sat2);
+        r.quality(null);
+        assertEquals(Quality.BAD, r.quality, "no quality is bad quality");
+        r.resetState(6);
         assertEquals(6, r.timestamp);
         assertEquals(Quality.GOOD, r.quality);
+        assertTrue(
+                Double.isNaN(r.s0) && Double.isNaN(r.s1) && Double.isNaN(r.s2), "no state until the adapter gives one");
     }
 
     @Test
@@ -639,5 +645,48 @@ class PairRuntimeTest {
             assertEquals(pair.output(j), below.shift(j), 1e-15, "axis " + j);
             assertTrue(below.shift(j) != 0, "axis " + j);
         }
+    }
+
+    @Test
+    void onlyTheChildsSaturationStopsIntegrationAndOnlyForTheCycleItIsReported() {
+        configure("setpoint", "1, 1, 1", "kp", "0", "ki", "1");
+        // the parent and the child are read through one reading: what the parent says about saturation
+        // must not count as the child's
+        DomainAdapter saturatedParent = new DomainAdapter() {
+            @Override
+            public void read(dev.cascade.api.domain.DomainReading reading) {
+                plant.parent.read(reading);
+                reading.saturated(0, 1);
+                reading.saturated(1, 1);
+                reading.saturated(2, 1);
+            }
+
+            @Override
+            public void apply(double dx, double dy, double dz) {}
+        };
+        boolean[] highOnX = {true};
+        // a child that reports only the axes that are saturated, as the API allows
+        DomainAdapter child = new DomainAdapter() {
+            @Override
+            public void read(dev.cascade.api.domain.DomainReading reading) {
+                if (highOnX[0]) {
+                    reading.saturated(0, 1);
+                }
+            }
+
+            @Override
+            public void apply(double dx, double dy, double dz) {
+                plant.child.apply(dx, dy, dz);
+            }
+        };
+        Plan.Entry entry = new Plan.Entry(
+                pair, settings, saturatedParent, child, new PairRuntime[0], FilterChain.EMPTY, 1, "", 1, 2);
+        double before = plant.u[1];
+        pair.cycle(entry, now, wall, null, fence);
+        assertEquals(0, pair.output(0), "the child's saturated axis is held");
+        assertTrue(plant.u[1] > before, "the parent's report does not hold the others");
+        highOnX[0] = false;
+        pair.cycle(entry, now + PERIOD, wall + 100, null, fence);
+        assertTrue(pair.output(0) > 0, "free again as soon as the child says so");
     }
 }
