@@ -2,6 +2,8 @@ package dev.cascade.core.internal;
 
 import dev.cascade.api.control.Filter;
 import dev.cascade.api.control.FilterStage;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -41,7 +43,20 @@ final class FilterSlot {
      */
     final double callIntervalSeconds;
 
-    final AtomicLong calls = new AtomicLong();
+    /** Timed calls that returned (within budget or not); written by the loop thread only, see {@link #calls()}. */
+    @SuppressWarnings("unused") // through CALLS
+    private long calls;
+
+    private static final VarHandle CALLS;
+
+    static {
+        try {
+            CALLS = MethodHandles.lookup().findVarHandle(FilterSlot.class, "calls", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     final AtomicLong faults = new AtomicLong();
     volatile Fault lastFault;
     /** While suspect, every call is timed (otherwise one cycle in {@link FilterChain#SAMPLE}). */
@@ -106,6 +121,19 @@ final class FilterSlot {
         if (confirmed && r != null) {
             r.fault(this, fault);
         }
+    }
+
+    /**
+     * Counts a timed call. Only the loop thread writes the count, so a plain increment published with an
+     * opaque store does (an atomic increment would cost a locked instruction per timed call).
+     */
+    void countTimedCall() {
+        CALLS.setOpaque(this, (long) CALLS.get(this) + 1);
+    }
+
+    /** @return the timed calls so far (any thread) */
+    long calls() {
+        return (long) CALLS.getOpaque(this);
     }
 
     /** A timed call within budget: ends an overrun streak; enough of them end the suspicion. */

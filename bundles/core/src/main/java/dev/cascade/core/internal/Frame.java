@@ -6,15 +6,16 @@ import dev.cascade.api.domain.Quality;
 
 /**
  * A pair's working record for one cycle: what filters read and write, and what the collector records.
- * Primitive fields, reused every cycle, touched only by the loop thread.
+ * Primitive fields, reused every cycle, touched only by the loop thread. The three vectors are plain fields
+ * rather than arrays, so the frame is one object of two cache lines and the cycle keeps no pointer to chase.
  */
 final class Frame implements FilterFrame, MeasurementView {
 
     final String pair;
     final int axisMask;
-    final double[] parent = new double[3];
-    final double[] error = new double[3];
-    final double[] adjustment = new double[3];
+    double p0, p1, p2;
+    double e0, e1, e2;
+    double a0, a1, a2;
     long cycle;
     double dt;
     double confidence;
@@ -24,6 +25,10 @@ final class Frame implements FilterFrame, MeasurementView {
     Frame(String pair, int axisMask) {
         this.pair = pair;
         this.axisMask = axisMask;
+    }
+
+    private static IndexOutOfBoundsException noAxis(int axis) {
+        return new IndexOutOfBoundsException("axis " + axis + " does not exist; use 0, 1 or 2");
     }
 
     @Override
@@ -48,27 +53,52 @@ final class Frame implements FilterFrame, MeasurementView {
 
     @Override
     public double parent(int axis) {
-        return parent[axis];
+        return switch (axis) {
+            case 0 -> p0;
+            case 1 -> p1;
+            case 2 -> p2;
+            default -> throw noAxis(axis);
+        };
     }
 
     @Override
     public double error(int axis) {
-        return error[axis];
+        return switch (axis) {
+            case 0 -> e0;
+            case 1 -> e1;
+            case 2 -> e2;
+            default -> throw noAxis(axis);
+        };
     }
 
     @Override
     public void error(int axis, double value) {
-        error[axis] = value;
+        switch (axis) {
+            case 0 -> e0 = value;
+            case 1 -> e1 = value;
+            case 2 -> e2 = value;
+            default -> throw noAxis(axis);
+        }
     }
 
     @Override
     public double adjustment(int axis) {
-        return adjustment[axis];
+        return switch (axis) {
+            case 0 -> a0;
+            case 1 -> a1;
+            case 2 -> a2;
+            default -> throw noAxis(axis);
+        };
     }
 
     @Override
     public void adjustment(int axis, double value) {
-        adjustment[axis] = value;
+        switch (axis) {
+            case 0 -> a0 = value;
+            case 1 -> a1 = value;
+            case 2 -> a2 = value;
+            default -> throw noAxis(axis);
+        }
     }
 
     @Override

@@ -639,7 +639,7 @@ public final class LoopEngine implements ControlLoop {
                 s.child(),
                 e.ready() ? r.state : PairState.WAITING,
                 e.ready() ? r.reason : "waiting for " + e.waitingFor(),
-                new Vector3(sp[0] + r.shift[0], sp[1] + r.shift[1], sp[2] + r.shift[2]),
+                new Vector3(sp[0] + r.shift(0), sp[1] + r.shift(1), sp[2] + r.shift(2)),
                 new Vector3(r.lastErrorX, r.lastErrorY, r.lastErrorZ),
                 t.confidenceAt(System.currentTimeMillis()),
                 t.version(),

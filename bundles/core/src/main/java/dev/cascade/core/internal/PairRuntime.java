@@ -57,26 +57,54 @@ final class PairRuntime {
     final String pid;
     private PairSettings settings;
     private Frame frame;
-    // Replaced by freshFrames() when the watchdog abandons a thread stuck in a tool that holds them.
-    private Reading parentReading = new Reading();
-    private Reading childReading = new Reading();
-    private double[] scratch = new double[6];
-    private final double[] previousError = new double[3];
-    /** Sum of the increments applied since the pair started: the output the clamps bound. */
-    private final double[] output = new double[3];
-    /** Setpoint shift received from a pair above (cascade). */
-    final double[] shift = new double[3];
+    // Replaced by freshFrames() when the watchdog abandons a thread stuck in a tool that holds it.
+    private Reading reading = new Reading();
 
-    private final double[] kp = new double[3];
-    private double ki;
-    /** The tensor {@link #kp} was derived from (its identified time constants). */
-    private Tensor gainsFrom;
-    /** Probe level per axis, -1, 0 or +1, while the pair learns. */
-    private final int[] probe = new int[3];
+    // The pair's numbers in one array, so a cycle touches a few cache lines of one object rather than a
+    // dozen small arrays (and its settings' arrays) scattered over the heap: the offsets of each 3-vector.
+    /** The tensor in use, row-major (copied from {@link #tensor} when it is swapped). */
+    private static final int T = 0;
+    /** kp per axis. */
+    private static final int KP = 9;
+
+    private static final int PREVIOUS_ERROR = 12;
+    /** Sum of the increments applied since the pair started: the output the clamps bound. */
+    private static final int OUTPUT = 15;
+    /** The setpoint, from the settings. */
+    private static final int SETPOINT = 18;
+    /** Setpoint shift received from a pair above (cascade). */
+    private static final int SHIFT = 21;
+    /** Rate limit, output bounds and probe amplitude per axis, from the settings. */
+    private static final int MAX_RATE = 24;
+
+    private static final int OUTPUT_MIN = 27;
+    private static final int OUTPUT_MAX = 30;
+    private static final int PROBE_AMPLITUDE = 33;
     /** The probe's part of the output per axis: level times the amplitude in force at the last flip. */
-    private final double[] probeOffset = new double[3];
+    private static final int PROBE_OFFSET = 36;
+    /** Probe level per axis, -1, 0 or +1, while the pair learns. */
+    private static final int PROBE_LEVEL = 39;
+
+    private static final int NUMBERS = 42;
+
+    private final double[] v = new double[NUMBERS];
+
+    // scalars of the settings, kept here so the cycle reads one object
+    private int mask;
+    private long staleTimeoutMillis;
+    private double confidenceFloor;
+    private double probeUntil;
+    private double closedLoopSeconds;
+    private boolean probes;
+    private PairSettings.StalePolicy stalePolicy;
+
+    private double ki;
+    /** The tensor {@link #v}'s T and kp were derived from (its identified time constants). */
+    private Tensor gainsFrom;
 
     private long probeRandom;
+    /** Phase of this pair's timing sample among the {@link FilterChain#SAMPLE} cycles. */
+    private final int samplePhase;
     /** {@code 1 / rate} in seconds, kept from the settings so that the cycle does not divide. */
     private double period;
 
@@ -131,6 +159,7 @@ final class PairRuntime {
         this.tensor = new Tensor(settings.initialTensor().clone(), 0, settings.initialConfidence());
         // seeded by the pair id, so a run is reproducible and pairs probe independently
         this.probeRandom = settings.id().hashCode() * 0x9E3779B97F4A7C15L | 1;
+        this.samplePhase = (int) (probeRandom >>> 59) & (FilterChain.SAMPLE - 1);
         adopt(settings);
     }
 
@@ -145,6 +174,19 @@ final class PairRuntime {
         }
         settings = s;
         frame = new Frame(s.id(), s.axisMask());
+        mask = s.axisMask();
+        staleTimeoutMillis = s.staleTimeoutMillis();
+        confidenceFloor = s.confidenceFloor();
+        probeUntil = s.probeUntil();
+        closedLoopSeconds = s.closedLoopSeconds();
+        stalePolicy = s.stalePolicy();
+        double[] amplitude = s.probeAmplitude();
+        probes = amplitude[0] + amplitude[1] + amplitude[2] > 0;
+        System.arraycopy(s.setpoint(), 0, v, SETPOINT, 3);
+        System.arraycopy(s.maxRate(), 0, v, MAX_RATE, 3);
+        System.arraycopy(s.outputMin(), 0, v, OUTPUT_MIN, 3);
+        System.arraycopy(s.outputMax(), 0, v, OUTPUT_MAX, 3);
+        System.arraycopy(amplitude, 0, v, PROBE_AMPLITUDE, 3);
         gains(tensor);
         ki = Double.isNaN(s.ki()) ? 1 / s.closedLoopSeconds() : s.ki();
         period = 1.0 / s.rateHz();
@@ -153,27 +195,28 @@ final class PairRuntime {
     }
 
     /**
-     * Gives the pair new frames: the abandoned thread and the tool it is stuck in keep the old ones, so
-     * whatever they write later lands nowhere. Called by the watchdog while no live thread runs the pair.
+     * Gives the pair a new frame and reading: the abandoned thread and the tool it is stuck in keep the old
+     * ones, so whatever they write later lands nowhere. Called by the watchdog while no live thread runs the
+     * pair.
      */
     void freshFrames() {
         frame = new Frame(settings.id(), settings.axisMask());
-        parentReading = new Reading();
-        childReading = new Reading();
-        scratch = new double[6];
+        reading = new Reading();
         bumpless = true;
     }
 
     /**
-     * kp per axis: as configured, or 'auto': the time constant over the closed-loop time constant, the
-     * identified one when the tensor brings it, else the configured one, else 0.
+     * Takes the tensor in use into {@link #v}, with kp per axis: as configured, or 'auto': the time constant
+     * over the closed-loop time constant, the identified one when the tensor brings it, else the configured
+     * one, else 0.
      */
     private void gains(Tensor from) {
         PairSettings s = settings;
+        System.arraycopy(from.t(), 0, v, T, 9);
         for (int j = 0; j < 3; j++) {
             double identified = from.timeConstants()[j];
             double tau = identified > 0 && Double.isFinite(identified) ? identified : s.timeConstants()[j];
-            kp[j] = Double.isNaN(s.kp()) ? (Double.isNaN(tau) ? 0 : tau / s.closedLoopSeconds()) : s.kp();
+            v[KP + j] = Double.isNaN(s.kp()) ? (Double.isNaN(tau) ? 0 : tau / s.closedLoopSeconds()) : s.kp();
         }
         gainsFrom = from;
     }
@@ -181,14 +224,15 @@ final class PairRuntime {
     /**
      * The probe: while the pair learns, each axis with an amplitude holds +A or -A and flips at random,
      * on average every half closed-loop time constant, so the estimator sees the plant respond. The probe's
-     * part of the output never leaves [-A, +A]; it adds its increment to {@code a}.
+     * part of the output never leaves [-A, +A]; it adds its increment to the frame's adjustment.
      *
      * @param scale the share of the amplitude to use from the next flip on, in [0, 1]
      */
-    private void probe(PairSettings s, double[] a, double dt, double scale) {
-        double flip = dt / (0.5 * s.closedLoopSeconds());
+    private void probe(Frame f, double dt, double scale) {
+        double[] v = this.v;
+        double flip = dt / (0.5 * closedLoopSeconds);
         for (int j = 0; j < 3; j++) {
-            double amplitude = s.probeAmplitude()[j];
+            double amplitude = v[PROBE_AMPLITUDE + j];
             if (amplitude == 0) {
                 continue;
             }
@@ -199,13 +243,18 @@ final class PairRuntime {
             x ^= x << 17;
             probeRandom = x;
             double u = (x >>> 11) * 0x1.0p-53;
-            int level = probe[j];
-            int next = level == 0 ? (u < 0.5 ? 1 : -1) : (u < flip ? -level : level);
+            double level = v[PROBE_LEVEL + j];
+            double next = level == 0 ? (u < 0.5 ? 1 : -1) : (u < flip ? -level : level);
             if (next != level) {
                 double offset = next * amplitude * scale;
-                a[j] += offset - probeOffset[j];
-                probeOffset[j] = offset;
-                probe[j] = next;
+                double step = offset - v[PROBE_OFFSET + j];
+                switch (j) {
+                    case 0 -> f.a0 += step;
+                    case 1 -> f.a1 += step;
+                    default -> f.a2 += step;
+                }
+                v[PROBE_OFFSET + j] = offset;
+                v[PROBE_LEVEL + j] = next;
             }
         }
     }
@@ -235,55 +284,61 @@ final class PairRuntime {
             chain = entry.chain();
             bumpless = true;
         }
-        PairSettings s = settings;
+        fence.pair(this);
+        double[] v = this.v;
         Frame f = frame;
-        int mask = s.axisMask();
+        Reading r = reading;
+        int mask = this.mask;
         double period = this.period;
         double dt = lastCycleNanos == 0 ? period : Math.min(2 * period, (nowNanos - lastCycleNanos) * 1e-9);
         lastCycleNanos = nowNanos;
-        f.cycle = cycles;
+        long cycle = cycles;
+        f.cycle = cycle;
         f.dt = dt;
 
-        // measure
-        boolean good = read(entry.parent(), entry.parentService(), parentReading, nowMillis, fence);
-        double[] y = parentReading.state;
-        f.timestamp = parentReading.timestamp;
-        f.quality = parentReading.quality;
-        f.parent[0] = y[0];
-        f.parent[1] = y[1];
-        f.parent[2] = y[2];
-        if (good) {
-            for (int j = 0; j < 3; j++) {
-                if ((mask & (1 << j)) != 0 && !Double.isFinite(y[j])) {
-                    good = false;
-                    nonFinite++;
-                }
-            }
+        // measure: the parent's state, then the child's saturation, through one reading (each read clears
+        // only what the loop takes from it)
+        r.resetState(nowMillis);
+        boolean good = read(entry.parent(), entry.parentService(), r, fence);
+        double y0 = r.s0, y1 = r.s1, y2 = r.s2;
+        long stamp = r.timestamp;
+        f.timestamp = stamp;
+        f.quality = r.quality;
+        f.p0 = y0;
+        f.p1 = y1;
+        f.p2 = y2;
+        if (good
+                && (((mask & 1) != 0 && !Double.isFinite(y0))
+                        || ((mask & 2) != 0 && !Double.isFinite(y1))
+                        || ((mask & 4) != 0 && !Double.isFinite(y2)))) {
+            good = false;
+            nonFinite += ((mask & 1) != 0 && !Double.isFinite(y0) ? 1 : 0)
+                    + ((mask & 2) != 0 && !Double.isFinite(y1) ? 1 : 0)
+                    + ((mask & 4) != 0 && !Double.isFinite(y2) ? 1 : 0);
         }
-        if (good && nowMillis - parentReading.timestamp > s.staleTimeoutMillis()) {
+        if (good && nowMillis - stamp > staleTimeoutMillis) {
             good = false;
         }
-        int[] saturation = childReading.saturation;
+        r.resetSaturation();
         if (entry.child() != null) {
-            read(entry.child(), entry.childService(), childReading, nowMillis, fence);
-        } else {
-            childReading.reset(nowMillis);
+            read(entry.child(), entry.childService(), r, fence);
         }
 
-        double[] a = f.adjustment;
         if (!good) {
             staleCycles++;
-            publish(PairState.HOLDING, STALE_REASON[s.stalePolicy().ordinal()]);
-            stale(s, a, dt);
+            publish(PairState.HOLDING, STALE_REASON[stalePolicy.ordinal()]);
+            stale(f, dt);
             bumpless = true;
         } else {
             // error, shared among the pairs of this parent
             double share = entry.share();
-            double[] e = f.error;
-            for (int j = 0; j < 3; j++) {
-                e[j] = (mask & (1 << j)) == 0 ? 0 : (s.setpoint()[j] + shift[j] - y[j]) * share;
-            }
-            chain.pre(f, scratch, fence, this);
+            f.e0 = (mask & 1) == 0 ? 0 : (v[SETPOINT] + v[SHIFT] - y0) * share;
+            f.e1 = (mask & 2) == 0 ? 0 : (v[SETPOINT + 1] + v[SHIFT + 1] - y1) * share;
+            f.e2 = (mask & 4) == 0 ? 0 : (v[SETPOINT + 2] + v[SHIFT + 2] - y2) * share;
+            FilterChain chain = this.chain;
+            // this pair's timing sample: always its first cycle, then one in SAMPLE at its own phase
+            boolean sampled = cycle == 0 || ((cycle + samplePhase) & (FilterChain.SAMPLE - 1)) == 0;
+            long clock = chain.pre(f, sampled, fence);
 
             // decoupling PI in velocity form through T, weighted by confidence
             Tensor tensor = this.tensor;
@@ -292,53 +347,60 @@ final class PairRuntime {
             }
             double c = confidence(tensor, nowMillis);
             f.confidence = c;
-            if (c < s.confidenceFloor()) {
-                if (s.probeAmplitude()[0] + s.probeAmplitude()[1] + s.probeAmplitude()[2] > 0) {
-                    a[0] = 0;
-                    a[1] = 0;
-                    a[2] = 0;
-                    probe(s, a, dt, 1);
+            double e0 = f.e0, e1 = f.e1, e2 = f.e2;
+            if (c < confidenceFloor) {
+                f.a0 = 0;
+                f.a1 = 0;
+                f.a2 = 0;
+                if (probes) {
+                    probe(f, dt, 1);
                     publish(PairState.HOLDING, "confidence below floor: probing to learn");
                 } else {
-                    a[0] = 0;
-                    a[1] = 0;
-                    a[2] = 0;
                     publish(PairState.HOLDING, "confidence below floor");
                 }
             } else {
-                double v0 = (bumpless ? 0 : kp[0] * (e[0] - previousError[0])) + ki * dt * e[0];
-                double v1 = (bumpless ? 0 : kp[1] * (e[1] - previousError[1])) + ki * dt * e[1];
-                double v2 = (bumpless ? 0 : kp[2] * (e[2] - previousError[2])) + ki * dt * e[2];
-                double[] t = tensor.t();
-                a[0] = c * (t[0] * v0 + t[1] * v1 + t[2] * v2);
-                a[1] = c * (t[3] * v0 + t[4] * v1 + t[5] * v2);
-                a[2] = c * (t[6] * v0 + t[7] * v1 + t[8] * v2);
-                // conditional integration: never push further into a saturated actuator
-                for (int j = 0; j < 3; j++) {
-                    if (saturation[j] != 0 && a[j] * saturation[j] > 0) {
-                        a[j] = 0;
-                    }
+                double ki = this.ki * dt;
+                double v0 = ki * e0, v1 = ki * e1, v2 = ki * e2;
+                if (!bumpless) {
+                    v0 += v[KP] * (e0 - v[PREVIOUS_ERROR]);
+                    v1 += v[KP + 1] * (e1 - v[PREVIOUS_ERROR + 1]);
+                    v2 += v[KP + 2] * (e2 - v[PREVIOUS_ERROR + 2]);
                 }
-                double until = s.probeUntil();
+                double a0 = c * (v[T] * v0 + v[T + 1] * v1 + v[T + 2] * v2);
+                double a1 = c * (v[T + 3] * v0 + v[T + 4] * v1 + v[T + 5] * v2);
+                double a2 = c * (v[T + 6] * v0 + v[T + 7] * v1 + v[T + 8] * v2);
+                // conditional integration: never push further into a saturated actuator
+                if (r.sat0 != 0 && a0 * r.sat0 > 0) {
+                    a0 = 0;
+                }
+                if (r.sat1 != 0 && a1 * r.sat1 > 0) {
+                    a1 = 0;
+                }
+                if (r.sat2 != 0 && a2 * r.sat2 > 0) {
+                    a2 = 0;
+                }
+                f.a0 = a0;
+                f.a1 = a1;
+                f.a2 = a2;
+                double until = probeUntil;
                 if (c < until) {
                     // persistent excitation at up to half the amplitude (the control law moves the actuators
                     // too), fading out as confidence rises towards probeUntil
-                    probe(s, a, dt, 0.5 * (until - c) / (until - s.confidenceFloor()));
+                    probe(f, dt, 0.5 * (until - c) / (until - confidenceFloor));
                 }
                 publish(PairState.RUNNING, "");
             }
-            chain.transform(f, scratch, fence, this);
-            chain.post(f, scratch, fence, this);
-            previousError[0] = e[0];
-            previousError[1] = e[1];
-            previousError[2] = e[2];
+            chain.post(f, sampled, fence, chain.transform(f, sampled, fence, clock));
+            v[PREVIOUS_ERROR] = e0;
+            v[PREVIOUS_ERROR + 1] = e1;
+            v[PREVIOUS_ERROR + 2] = e2;
             bumpless = false;
-            recordError(e);
+            recordError(e0, e1, e2);
         }
 
-        safety(s, a, dt, mask, !good && s.stalePolicy() == PairSettings.StalePolicy.ZERO);
-        apply(entry, a, fence);
-        CYCLES.setRelease(this, cycles + 1);
+        safety(f, dt, mask, !good && stalePolicy == PairSettings.StalePolicy.ZERO);
+        apply(entry, f, fence);
+        CYCLES.setRelease(this, cycle + 1);
         if (collector != null) {
             try {
                 collector.collect(f);
@@ -349,9 +411,8 @@ final class PairRuntime {
         }
     }
 
-    private boolean read(DomainAdapter adapter, long serviceId, Reading reading, long nowMillis, Fence fence) {
-        reading.reset(nowMillis);
-        fence.enter(adapter, serviceId, this);
+    private boolean read(DomainAdapter adapter, long serviceId, Reading reading, Fence fence) {
+        fence.enter(adapter, serviceId);
         try {
             adapter.read(reading);
         } catch (RuntimeException e) {
@@ -362,63 +423,76 @@ final class PairRuntime {
         return reading.quality != Quality.BAD;
     }
 
-    /** The increment the stale policy asks for. */
-    private void stale(PairSettings s, double[] a, double dt) {
-        for (int j = 0; j < 3; j++) {
-            a[j] = switch (s.stalePolicy()) {
-                case HOLD -> 0;
-                case ZERO -> -output[j];
-                case RAMP -> {
-                    double step = s.maxRate()[j] * dt;
-                    yield Double.isInfinite(step) ? -output[j] : Math.max(-step, Math.min(step, -output[j]));
-                }
-            };
-        }
+    /** The increment the stale policy asks for, into the frame's adjustment. */
+    private void stale(Frame f, double dt) {
+        f.a0 = stale(0, dt);
+        f.a1 = stale(1, dt);
+        f.a2 = stale(2, dt);
+    }
+
+    private double stale(int j, double dt) {
+        double output = v[OUTPUT + j];
+        return switch (stalePolicy) {
+            case HOLD -> 0;
+            case ZERO -> -output;
+            case RAMP -> {
+                double step = v[MAX_RATE + j] * dt;
+                yield Double.isInfinite(step) ? -output : Math.max(-step, Math.min(step, -output));
+            }
+        };
     }
 
     /**
      * Safety in the core: a non-finite increment becomes 0 (counted), the rate limit bounds each increment,
      * the output clamps bound the sum of increments, masked axes get nothing.
      */
-    private void safety(PairSettings s, double[] a, double dt, int mask, boolean zeroing) {
-        for (int j = 0; j < 3; j++) {
-            double v = a[j];
-            if (!Double.isFinite(v)) {
-                nonFinite++;
-                v = 0;
-            }
-            if ((mask & (1 << j)) == 0) {
-                v = 0;
-            }
-            if (!zeroing) {
-                double step = s.maxRate()[j] * dt;
-                v = Math.max(-step, Math.min(step, v));
-            }
-            double next = output[j] + v;
-            if (next > s.outputMax()[j]) {
-                v = s.outputMax()[j] - output[j];
-            } else if (next < s.outputMin()[j]) {
-                v = s.outputMin()[j] - output[j];
-            }
-            a[j] = v;
-            output[j] += v;
-        }
+    private void safety(Frame f, double dt, int mask, boolean zeroing) {
+        f.a0 = safe(0, f.a0, dt, mask, zeroing);
+        f.a1 = safe(1, f.a1, dt, mask, zeroing);
+        f.a2 = safe(2, f.a2, dt, mask, zeroing);
     }
 
-    private void apply(Plan.Entry entry, double[] a, Fence fence) {
-        PairRuntime[] below = entry.cascade();
-        if (below.length > 0) {
-            // the child is the parent of other pairs: shift their setpoints instead of its actuators
-            for (PairRuntime pair : below) {
-                pair.shift[0] += a[0];
-                pair.shift[1] += a[1];
-                pair.shift[2] += a[2];
+    /** @return the increment on axis {@code j} that safety allows, added to the output */
+    private double safe(int j, double a, double dt, int mask, boolean zeroing) {
+        double[] v = this.v;
+        if (!Double.isFinite(a)) {
+            nonFinite++;
+            a = 0;
+        }
+        if ((mask & (1 << j)) == 0) {
+            a = 0;
+        }
+        if (!zeroing) {
+            double step = v[MAX_RATE + j] * dt;
+            a = Math.max(-step, Math.min(step, a));
+        }
+        double output = v[OUTPUT + j];
+        double next = output + a;
+        if (next > v[OUTPUT_MAX + j]) {
+            a = v[OUTPUT_MAX + j] - output;
+        } else if (next < v[OUTPUT_MIN + j]) {
+            a = v[OUTPUT_MIN + j] - output;
+        }
+        v[OUTPUT + j] = output + a;
+        return a;
+    }
+
+    private void apply(Plan.Entry entry, Frame f, Fence fence) {
+        double a0 = f.a0, a1 = f.a1, a2 = f.a2;
+        DomainAdapter child = entry.child();
+        if (child == null) {
+            // the child is the parent of other pairs: shift their setpoints instead of its actuators (the
+            // plan gives a child only when there are none, so the common cycle does not touch the array)
+            for (PairRuntime pair : entry.cascade()) {
+                pair.v[SHIFT] += a0;
+                pair.v[SHIFT + 1] += a1;
+                pair.v[SHIFT + 2] += a2;
             }
             return;
         }
-        fence.enter(entry.child(), entry.childService(), this);
+        fence.enter(child, entry.childService());
         try {
-            entry.child().apply(a[0], a[1], a[2]);
+            child.apply(a0, a1, a2);
         } catch (RuntimeException e) {
             adapterFaults++;
         }
@@ -430,15 +504,15 @@ final class PairRuntime {
      * square roots are left to the readers, so the cycle takes none. The weight corrects the mean's start
      * from zero, so the first seconds are not biased low.
      */
-    private void recordError(double[] e) {
-        double sq = e[0] * e[0] + e[1] * e[1] + e[2] * e[2];
+    private void recordError(double e0, double e1, double e2) {
+        double sq = e0 * e0 + e1 * e1 + e2 * e2;
         double alpha = rmsAlpha;
         meanSquared += alpha * (sq - meanSquared);
         meanWeight += alpha * (1 - meanWeight);
-        integralAbsError += (Math.abs(e[0]) + Math.abs(e[1]) + Math.abs(e[2])) * period;
-        lastErrorX = e[0];
-        lastErrorY = e[1];
-        lastErrorZ = e[2];
+        integralAbsError += (Math.abs(e0) + Math.abs(e1) + Math.abs(e2)) * period;
+        lastErrorX = e0;
+        lastErrorY = e1;
+        lastErrorZ = e2;
     }
 
     private void publish(PairState newState, String why) {
@@ -455,6 +529,8 @@ final class PairRuntime {
     private Tensor confidenceOf;
     private long confidenceMillis;
     private double confidenceValue;
+    /** How often the confidence of {@link #confidenceOf} is recomputed: a thousandth of its half-life. */
+    private long confidenceStepMillis;
 
     /**
      * The tensor's confidence now, recomputed (a {@code Math.pow}) only when the tensor changed or a
@@ -462,9 +538,12 @@ final class PairRuntime {
      */
     private double confidence(Tensor tensor, long nowMillis) {
         if (tensor != confidenceOf
-                || nowMillis - confidenceMillis >= Math.max(1, tensor.halfLifeMillis() / 1000)
+                || nowMillis - confidenceMillis >= confidenceStepMillis
                 || nowMillis < confidenceMillis) {
-            confidenceOf = tensor;
+            if (tensor != confidenceOf) {
+                confidenceOf = tensor;
+                confidenceStepMillis = Math.max(1, tensor.halfLifeMillis() / 1000);
+            }
             confidenceMillis = nowMillis;
             confidenceValue = tensor.confidenceAt(nowMillis);
         }
@@ -481,6 +560,11 @@ final class PairRuntime {
 
     /** @return the accumulated output on {@code axis} */
     double output(int axis) {
-        return output[axis];
+        return v[OUTPUT + java.util.Objects.checkIndex(axis, 3)];
+    }
+
+    /** @return the setpoint shift from the pair above on {@code axis} (cascade) */
+    double shift(int axis) {
+        return v[SHIFT + java.util.Objects.checkIndex(axis, 3)];
     }
 }

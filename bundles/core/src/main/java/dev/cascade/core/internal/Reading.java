@@ -3,31 +3,38 @@ package dev.cascade.core.internal;
 import dev.cascade.api.domain.DomainReading;
 import dev.cascade.api.domain.Quality;
 
-/** The reusable record a domain adapter fills in; one per pair and side, owned by the loop thread. */
+/**
+ * The reusable record a domain adapter fills in; one per pair, owned by the loop thread, used for the
+ * parent's read and then for the child's. Plain fields: one small object, no arrays.
+ */
 final class Reading implements DomainReading {
 
-    final double[] state = new double[3];
-    final int[] saturation = new int[3];
+    double s0, s1, s2;
+    int sat0, sat1, sat2;
     Quality quality;
     long timestamp;
 
-    /** Clears the record before a read: no state, GOOD, stamped now, no saturation. */
-    void reset(long nowMillis) {
-        state[0] = Double.NaN;
-        state[1] = Double.NaN;
-        state[2] = Double.NaN;
-        saturation[0] = 0;
-        saturation[1] = 0;
-        saturation[2] = 0;
+    /** Clears what the loop takes from the parent's read: no state, GOOD, stamped now. */
+    void resetState(long nowMillis) {
+        s0 = Double.NaN;
+        s1 = Double.NaN;
+        s2 = Double.NaN;
         quality = Quality.GOOD;
         timestamp = nowMillis;
     }
 
+    /** Clears what the loop takes from the child's read: no saturation. */
+    void resetSaturation() {
+        sat0 = 0;
+        sat1 = 0;
+        sat2 = 0;
+    }
+
     @Override
     public void state(double x, double y, double z) {
-        state[0] = x;
-        state[1] = y;
-        state[2] = z;
+        s0 = x;
+        s1 = y;
+        s2 = z;
     }
 
     @Override
@@ -42,8 +49,13 @@ final class Reading implements DomainReading {
 
     @Override
     public void saturated(int axis, int direction) {
-        if (axis >= 0 && axis < 3) {
-            saturation[axis] = Integer.signum(direction);
+        switch (axis) {
+            case 0 -> sat0 = Integer.signum(direction);
+            case 1 -> sat1 = Integer.signum(direction);
+            case 2 -> sat2 = Integer.signum(direction);
+            default -> {
+                // no such axis: ignored, as documented on DomainReading
+            }
         }
     }
 }
