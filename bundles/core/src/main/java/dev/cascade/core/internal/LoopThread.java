@@ -129,7 +129,8 @@ final class LoopThread implements Runnable {
             }
             fence.sweepEnded();
             if (ran) {
-                timing.record(now - scheduled, System.nanoTime() - scheduled);
+                // lateness: how late the pass started; cycle time: its own work, from its actual start
+                timing.record(now - scheduled, System.nanoTime() - now);
             }
             long wait = next - System.nanoTime();
             if (wait > 0) {
