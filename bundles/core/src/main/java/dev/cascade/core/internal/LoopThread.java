@@ -87,8 +87,9 @@ final class LoopThread implements Runnable {
      *
      * <p>Its own method on purpose: {@link #loop} is called once and never returns, so the JIT could compile
      * the pass's code inside it only by on-stack replacement, after tens of thousands of back-edges (measured
-     * in ToolsIT at 500 Hz: interpreted for the first 40 s, fully compiled after 67 s; at 10 Hz it would take
-     * hours), and again from scratch on every fresh loop thread the watchdog starts. A method called once per
+     * in ToolsIT at 500 Hz: interpreted for the first 40 s, fully compiled after 67 s; at 10 Hz HotSpot's
+     * default thresholds mean tens of minutes), and again from scratch on every fresh loop thread the
+     * watchdog starts. A method called once per
      * pass is compiled by its call count, within seconds, and a fresh thread finds it compiled.
      *
      * @return when the next pair is due ({@link System#nanoTime()})
