@@ -17,6 +17,7 @@ import dev.cascade.api.tools.ToolManager;
 import dev.cascade.api.tools.ToolResources;
 import dev.cascade.api.tools.ToolState;
 import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -512,6 +513,8 @@ public class ToolsIT {
                             + "; the test thread is too slow on this machine: " + load());
                 }
                 long registered = System.nanoTime();
+                // the JVM's uptime, to line the tool up with a JIT or GC log of this JVM (-Xlog ...:uptime)
+                long uptimeMillis = ManagementFactory.getRuntimeMXBean().getUptime();
                 long quarantineMillis = -1;
                 if (!name.equals(CONTROL)) {
                     registerMisbehaving(name, never);
@@ -541,10 +544,11 @@ public class ToolsIT {
                 double p99With = with.cycleTime().p99();
                 String line = String.format(
                         Locale.ROOT,
-                        "%s (quarantined after %d ms), %d s windows: p99 cycle time %.1f us before (%d passes,"
+                        "%s (at JVM uptime %.1f s, quarantined after %d ms), %d s windows: p99 cycle time %.1f us before (%d passes,"
                                 + " p99.9 %.1f, max %.1f), %.1f us with it (%d passes, p99.9 %.1f, max %.1f),"
                                 + " %+.1f %%; %s",
                         name,
+                        uptimeMillis / 1000.0,
                         quarantineMillis,
                         k,
                         p99Before,
