@@ -4,18 +4,23 @@ import dev.cascade.api.monitoring.Histogram;
 import dev.cascade.api.monitoring.LoopWindow;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
+import org.HdrHistogram.ConcurrentHistogram;
 import org.HdrHistogram.PackedHistogram;
-import org.HdrHistogram.Recorder;
+import org.HdrHistogram.WriterReaderPhaser;
 
 /**
  * Per loop pass: its cycle time (the pass's work, from its actual start to its end) and its lateness (actual
- * start minus scheduled start), in nanoseconds, into HdrHistogram {@link Recorder}s. Recording is wait-free
- * and allocates nothing (the histograms are sized up front and values beyond their range are clamped), so
- * the loop thread pays two recordings per pass, not per pair. A {@link Recorder} rather than a single-writer
- * one: after the watchdog replaces a stuck loop thread, two threads may briefly hold this object.
+ * start minus scheduled start), in nanoseconds, into a pair of HdrHistograms, the way HdrHistogram's
+ * {@code Recorder} does it but for both at once: the writer enters a {@link WriterReaderPhaser} critical
+ * section and records into the active pair; a reader swaps in the other pair and flips the phase, which
+ * waits for writers still in the old one. One phaser for both keeps a pass's two values in the same interval
+ * (two recorders flipped one after the other could split a pass between two intervals). Recording is
+ * wait-free and allocates nothing (the histograms are sized up front and values beyond their range are
+ * clamped), so the loop thread pays two recordings per pass, not per pair. Concurrent histograms rather than
+ * single-writer ones: after the watchdog replaces a stuck loop thread, two threads may briefly hold this
+ * object.
  *
- * <p>Readers, off the loop thread and under this object's lock, take the recorders' interval histograms and
- * add them to the totals since the loop started and to the current interval. {@link #tick} (about once a
+ * <p>Readers, off the loop thread and under this object's lock, take the inactive pair and add it to the totals since the loop started and to the current interval. {@link #tick} (about once a
  * second, from the engine's watchdog thread) closes the current interval into a ring of the last
  * {@link LoopWindow#MAX_SECONDS}, from which {@link #window} adds up the newest ones: the timing of a recent
  * window at the recording's precision. The ring's histograms are packed (sparse), so a minute of intervals
@@ -29,11 +34,17 @@ final class LoopTiming {
     private static final int DIGITS = 2;
     private static final int RING = LoopWindow.MAX_SECONDS;
 
-    private final Recorder cycle = new Recorder(HIGHEST_NANOS, DIGITS);
-    private final Recorder lateness = new Recorder(HIGHEST_NANOS, DIGITS);
+    /** What passes record: their cycle times and their lateness. */
+    private static final class Pair {
+        final ConcurrentHistogram cycle = new ConcurrentHistogram(HIGHEST_NANOS, DIGITS);
+        final ConcurrentHistogram lateness = new ConcurrentHistogram(HIGHEST_NANOS, DIGITS);
+    }
+
+    private final WriterReaderPhaser phaser = new WriterReaderPhaser();
+    private volatile Pair active = new Pair();
 
     // guarded by this: the reader's side
-    private final org.HdrHistogram.Histogram interval = new org.HdrHistogram.Histogram(HIGHEST_NANOS, DIGITS);
+    private Pair inactive = new Pair();
     private final org.HdrHistogram.Histogram cycleTotal = new org.HdrHistogram.Histogram(HIGHEST_NANOS, DIGITS);
     private final org.HdrHistogram.Histogram latenessTotal = new org.HdrHistogram.Histogram(HIGHEST_NANOS, DIGITS);
     private final org.HdrHistogram.Histogram cycleNow = new org.HdrHistogram.Histogram(HIGHEST_NANOS, DIGITS);
@@ -60,8 +71,14 @@ final class LoopTiming {
 
     /** Records one pass. Called on the loop thread; allocates nothing, takes no lock. */
     void record(long latenessNanos, long cycleNanos) {
-        cycle.recordValue(clamp(cycleNanos));
-        lateness.recordValue(clamp(latenessNanos));
+        long phase = phaser.writerCriticalSectionEnter();
+        try {
+            Pair p = active; // read once: both values go into the same pair
+            p.cycle.recordValue(clamp(cycleNanos));
+            p.lateness.recordValue(clamp(latenessNanos));
+        } finally {
+            phaser.writerCriticalSectionExit(phase);
+        }
     }
 
     private static long clamp(long nanos) {
@@ -70,12 +87,21 @@ final class LoopTiming {
 
     /** Moves what the loop recorded since the last reader into the totals and the current interval. */
     private void drain() {
-        cycle.getIntervalHistogramInto(interval);
-        cycleTotal.add(interval);
-        cycleNow.add(interval);
-        lateness.getIntervalHistogramInto(interval);
-        latenessTotal.add(interval);
-        latenessNow.add(interval);
+        phaser.readerLock();
+        try {
+            inactive.cycle.reset();
+            inactive.lateness.reset();
+            Pair recorded = active;
+            active = inactive;
+            inactive = recorded;
+            phaser.flipPhase(); // returns once no writer is left in the pair just swapped out
+        } finally {
+            phaser.readerUnlock();
+        }
+        cycleTotal.add(inactive.cycle);
+        cycleNow.add(inactive.cycle);
+        latenessTotal.add(inactive.lateness);
+        latenessNow.add(inactive.lateness);
     }
 
     /**

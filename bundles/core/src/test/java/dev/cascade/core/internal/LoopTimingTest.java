@@ -71,6 +71,32 @@ class LoopTimingTest {
     }
 
     @Test
+    void intervalsCutWhileTheLoopRecordsKeepEachPassWhole() throws Exception {
+        LoopTiming timing = new LoopTiming(0);
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread writer = new Thread(() -> {
+            while (!stop.get()) {
+                timing.record(5 * US, 7 * US);
+            }
+        });
+        writer.start();
+        try {
+            for (int s = 1; s <= 60; s++) {
+                timing.snapshot(); // a reader between ticks, as monitoring is
+                timing.tick(s * 1_000L);
+                LoopWindow w = timing.window(1);
+                assertEquals(w.cycleTime().count(), w.lateness().count(), "interval " + s + ": " + w);
+            }
+        } finally {
+            stop.set(true);
+            writer.join();
+        }
+        Histogram[] since = timing.snapshot();
+        assertEquals(since[0].count(), since[1].count());
+        assertTrue(since[0].count() > 0);
+    }
+
+    @Test
     void windowLengthsAreWholeSecondsUpToAMinute() {
         assertEquals(1, LoopWindow.seconds(Duration.ofMillis(1)));
         assertEquals(10, LoopWindow.seconds(Duration.ofSeconds(10)));
