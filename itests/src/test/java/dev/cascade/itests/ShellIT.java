@@ -268,6 +268,11 @@ class ShellIT {
         assertTrue(text.contains("loop cycle time"), text);
         JsonNode metrics = json("cascade:metrics --json");
         assertTrue(metrics.get("loop").get("passes").asLong() > 0, metrics.toString());
+        // the recent window: whole seconds that have ended, the loop has run for more than a few
+        JsonNode window = json("cascade:metrics --json --window 5").get("loop").get("window");
+        assertEquals(5, window.get("seconds").asInt(), window.toString());
+        assertTrue(window.get("cycleTime").get("count").asLong() > 0, window.toString());
+        assertTrue(window.get("cycleTime").get("p99").asDouble() > 0, window.toString());
         assertEquals("inproc", metrics.get("network").get("transport").asText());
     }
 

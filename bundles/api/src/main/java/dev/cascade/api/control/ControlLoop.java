@@ -3,8 +3,11 @@ package dev.cascade.api.control;
 import dev.cascade.api.estimation.EstimatorSettings;
 import dev.cascade.api.monitoring.Histogram;
 import dev.cascade.api.monitoring.LoopMetrics;
+import dev.cascade.api.monitoring.LoopWindow;
 import dev.cascade.api.tensor.Matrix3;
 import dev.cascade.api.tensor.Vector3;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import org.osgi.annotation.versioning.ProviderType;
@@ -43,8 +46,8 @@ public interface ControlLoop {
     Optional<EstimatorSettings> estimatorSettings(String id);
 
     /**
-     * How the loop keeps time: per pass (one pass runs every pair that is due) its cycle time and its
-     * lateness against the absolute schedule, recorded since the loop started, and the deadlines missed
+     * How the loop keeps time: per pass (one pass runs every pair that is due) its cycle time (the pass's
+     * work, from its actual start to its end) and its lateness (actual start minus scheduled start), recorded since the loop started, and the deadlines missed
      * over all pairs. The loop records without allocating or locking; readers pay for the snapshot.
      *
      * <p>The default, for implementations that do not measure, reports nothing recorded.
@@ -58,5 +61,25 @@ public interface ControlLoop {
             missed += p.missedDeadlines();
         }
         return new LoopMetrics(0, Histogram.empty("microseconds"), Histogram.empty("microseconds"), missed);
+    }
+
+    /**
+     * How the loop kept time over a recent window: the same distributions as {@link #loop()}, but of the
+     * passes in the last {@code last} only. The loop cuts its timing into intervals of about a second and
+     * keeps the last {@link LoopWindow#MAX_SECONDS} of them; the window is the newest {@code last} (in whole
+     * seconds, rounded up) of the intervals that have ended, with their actual start and end, so two readers
+     * can line windows up against what happened in between. Percentiles keep the recording's precision
+     * (HdrHistogram, 2 significant digits).
+     *
+     * <p>The default, for implementations that do not measure, reports nothing recorded.
+     *
+     * @param last how far back, more than 0 and at most {@link LoopWindow#MAX_SECONDS} seconds
+     * @return the loop's timing over that window (shorter while the loop has run less than {@code last})
+     * @throws IllegalArgumentException if {@code last} is not positive or longer than a minute
+     * @since 1.1.0
+     */
+    default LoopWindow loop(Duration last) {
+        LoopWindow.seconds(last);
+        return LoopWindow.empty(Instant.now());
     }
 }

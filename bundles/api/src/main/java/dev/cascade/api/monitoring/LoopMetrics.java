@@ -7,9 +7,11 @@ import org.osgi.annotation.versioning.ProviderType;
  * How the node's loop threads keep time.
  *
  * @param passes loop passes run (one pass runs every pair that is due)
- * @param cycleTime time one pass took, from its scheduled start to its end, in microseconds, since the loop
- *     started
- * @param lateness how late passes started against their absolute schedule, in microseconds
+ * @param cycleTime time each pass's work took, from its actual start to its end, in microseconds, since the
+ *     loop started (how late it started is {@code lateness}; {@link dev.cascade.api.control.ControlLoop#loop(java.time.Duration)} gives
+ *     both over a recent window)
+ * @param lateness how late passes started against their absolute schedule (actual start minus scheduled
+ *     start), in microseconds, since the loop started
  * @param missedDeadlines cycle slots missed over all pairs
  */
 @ProviderType

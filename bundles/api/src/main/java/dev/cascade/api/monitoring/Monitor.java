@@ -4,6 +4,8 @@ import dev.cascade.api.network.NetworkMetrics;
 import dev.cascade.api.network.OptimizerMetrics;
 import dev.cascade.api.tools.ToolCapacity;
 import dev.cascade.api.tools.ToolInfo;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import org.osgi.annotation.versioning.ProviderType;
@@ -31,8 +33,24 @@ public interface Monitor {
      */
     List<PairSample> history(String id);
 
-    /** @return how the loop keeps time */
+    /** @return how the loop keeps time, since it started */
     LoopMetrics loop();
+
+    /**
+     * How the loop kept time over its last {@code last} (whole seconds, rounded up, at most
+     * {@link LoopWindow#MAX_SECONDS}); see {@link dev.cascade.api.control.ControlLoop#loop(Duration)}.
+     *
+     * <p>The default, for implementations that cannot tell, reports nothing recorded.
+     *
+     * @param last how far back
+     * @return the loop's timing over that window
+     * @throws IllegalArgumentException if {@code last} is not positive or longer than a minute
+     * @since 1.1.0
+     */
+    default LoopWindow loop(Duration last) {
+        LoopWindow.seconds(last);
+        return LoopWindow.empty(Instant.now());
+    }
 
     /** @return the network's metrics, when the network runs on this node */
     Optional<NetworkMetrics> network();

@@ -10,6 +10,7 @@ import dev.cascade.api.domain.DomainAdapter;
 import dev.cascade.api.estimation.EstimatorSettings;
 import dev.cascade.api.monitoring.Histogram;
 import dev.cascade.api.monitoring.LoopMetrics;
+import dev.cascade.api.monitoring.LoopWindow;
 import dev.cascade.api.network.CachedTensor;
 import dev.cascade.api.network.TensorCache;
 import dev.cascade.api.network.TensorReset;
@@ -18,6 +19,7 @@ import dev.cascade.api.tensor.Vector3;
 import dev.cascade.api.tools.ToolManager;
 import dev.cascade.api.tools.ToolResources;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Dictionary;
@@ -98,6 +100,8 @@ public final class LoopEngine implements ControlLoop {
             return t;
         });
         watchdog.scheduleWithFixedDelay(this::watch, 20, 20, TimeUnit.MILLISECONDS);
+        // cuts the loop's timing into intervals of a second for the recent windows (loop(Duration))
+        watchdog.scheduleAtFixedRate(() -> timing.tick(System.currentTimeMillis()), 1, 1, TimeUnit.SECONDS);
     }
 
     @Deactivate
@@ -625,6 +629,11 @@ public final class LoopEngine implements ControlLoop {
             missed += e.runtime().missedDeadlines;
         }
         return new LoopMetrics(timed[0].count(), timed[0], timed[1], missed);
+    }
+
+    @Override
+    public LoopWindow loop(Duration last) {
+        return timing.window(LoopWindow.seconds(last));
     }
 
     private static PairStatus status(Plan.Entry e) {

@@ -204,13 +204,62 @@ class LoopEngineTest {
         assertEquals("microseconds", m.cycleTime().unit());
         assertTrue(
                 m.cycleTime().p50() > 0 && m.cycleTime().p50() <= m.cycleTime().p99(), m.toString());
-        assertTrue(m.cycleTime().max() >= m.lateness().p50(), "a pass ends after it starts: " + m);
         long inBuckets = m.cycleTime().buckets().stream()
                 .mapToLong(dev.cascade.api.monitoring.Histogram.Bucket::count)
                 .sum();
         assertEquals(m.cycleTime().count(), inBuckets);
         assertTrue(Double.isInfinite(
                 m.cycleTime().buckets().get(m.cycleTime().buckets().size() - 1).upTo()));
+    }
+
+    @Test
+    void cycleTimeIsThePassesOwnWorkNotItsLateness() throws Exception {
+        // a parent that takes 20 ms to read, at 100 Hz: every pass works 20 ms and starts about 10 ms late
+        TestPlant plant = new TestPlant(1, 0, 0, 0, 1, 0, 0, 0, 1);
+        DomainAdapter slow = new DomainAdapter() {
+            @Override
+            public void read(dev.cascade.api.domain.DomainReading reading) {
+                try {
+                    Thread.sleep(20);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                plant.parent.read(reading);
+            }
+
+            @Override
+            public void apply(double dx, double dy, double dz) {
+                plant.parent.apply(dx, dy, dz);
+            }
+        };
+        domain("slow-h", slow);
+        domain("slow-u", plant.child);
+        engine.put("pid-s", Configs.settings("id", "s", "parent", "slow-h", "child", "slow-u", "rate", "100"));
+        await("20 passes", () -> engine.loop().passes() > 20);
+        dev.cascade.api.monitoring.LoopMetrics m = engine.loop();
+        assertTrue(m.cycleTime().p50() >= 20_000, "each pass works at least 20 ms: " + m);
+        assertTrue(m.lateness().p50() >= 5_000, "and starts late: " + m);
+        // measured from the scheduled start, a pass would take its lateness and its work together
+        assertTrue(
+                m.cycleTime().p50() < 20_000 + m.lateness().p50(),
+                "the cycle time is the work alone, not lateness plus work: " + m);
+    }
+
+    @Test
+    void theLoopReportsARecentWindowOfWholeSeconds() throws Exception {
+        plant("h1", "u1");
+        engine.put("pid-a", Configs.settings("id", "a", "parent", "h1", "child", "u1", "rate", "100"));
+        await(
+                "a second of passes has ended",
+                () -> engine.loop(Duration.ofSeconds(1)).cycleTime().count() > 0);
+        dev.cascade.api.monitoring.LoopWindow w = engine.loop(Duration.ofSeconds(1));
+        long millis = Duration.between(w.start(), w.end()).toMillis();
+        assertTrue(millis >= 900 && millis <= 5_000, "about a second: " + w);
+        // 100 Hz for (at most) a second, one pair: a pass per cycle
+        assertTrue(w.cycleTime().count() <= 100 * millis / 1000 + 5, w.toString());
+        assertEquals(w.cycleTime().count(), w.lateness().count());
+        assertTrue(engine.loop().passes() >= w.cycleTime().count());
+        assertThrows(IllegalArgumentException.class, () -> engine.loop(Duration.ofMinutes(2)));
     }
 
     @Test

@@ -4,6 +4,7 @@ import dev.cascade.api.control.PairState;
 import dev.cascade.api.monitoring.Histogram;
 import dev.cascade.api.monitoring.HookMetrics;
 import dev.cascade.api.monitoring.LoopMetrics;
+import dev.cascade.api.monitoring.LoopWindow;
 import dev.cascade.api.monitoring.Monitor;
 import dev.cascade.api.monitoring.PairMetrics;
 import dev.cascade.api.network.NetworkMetrics;
@@ -14,6 +15,7 @@ import dev.cascade.api.tools.ToolAllocation;
 import dev.cascade.api.tools.ToolCapacity;
 import dev.cascade.api.tools.ToolInfo;
 import dev.cascade.api.tools.ToolState;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -25,13 +27,16 @@ final class MetricsText {
     private static final String[] AXES = {"x", "y", "z"};
     private static final double MIB = 1024.0 * 1024.0;
 
+    /** The sliding window of the loop's summary quantiles, as a Prometheus client's summary keeps one. */
+    static final Duration RECENT = Duration.ofSeconds(LoopWindow.MAX_SECONDS);
+
     private MetricsText() {}
 
     static String of(Monitor monitor) {
         Exposition e = new Exposition();
         node(e, monitor);
         pairs(e, monitor.pairs());
-        loop(e, monitor.loop());
+        loop(e, monitor.loop(), monitor.loop(RECENT));
         network(e, monitor.network(), monitor.optimizer(), monitor.updateLatency());
         tools(e, monitor.tools(), monitor.capacity());
         hooks(e, monitor.hooks());
@@ -144,7 +149,7 @@ final class MetricsText {
 
     // ---- loop
 
-    private static void loop(Exposition e, LoopMetrics loop) {
+    private static void loop(Exposition e, LoopMetrics loop, LoopWindow recent) {
         e.family("cascade_loop_passes_total", "counter", "Loop passes run (one pass runs every pair that is due).")
                 .sample("cascade_loop_passes_total", loop.passes());
         e.family("cascade_loop_missed_deadlines_total", "counter", "Cycle slots missed over all pairs now configured.")
@@ -152,27 +157,35 @@ final class MetricsText {
         summary(
                 e,
                 "cascade_loop_cycle_seconds",
-                "Time one loop pass took, from its scheduled start to its end, since the loop started.",
+                "Time each loop pass worked, from its actual start to its end: quantiles over the last minute,"
+                        + " sum and count since the loop started.",
+                recent.cycleTime(),
                 loop.cycleTime(),
                 1e6);
         summary(
                 e,
                 "cascade_loop_lateness_seconds",
-                "How late loop passes started against their absolute schedule, since the loop started.",
+                "How late loop passes started against their absolute schedule: quantiles over the last minute,"
+                        + " sum and count since the loop started.",
+                recent.lateness(),
                 loop.lateness(),
                 1e6);
     }
 
-    /** A summary with the 0.5, 0.9, 0.99 and 0.999 quantiles; {@code perSecond}: units in a second. */
-    static void summary(Exposition e, String name, String help, Histogram h, double perSecond) {
+    /**
+     * A summary as Prometheus clients keep one: the quantiles of a sliding window ({@code recent}), the sum
+     * and count since the start ({@code total}), so that {@code rate()} works on them; {@code perSecond}:
+     * units in a second.
+     */
+    static void summary(Exposition e, String name, String help, Histogram recent, Histogram total, double perSecond) {
         e.family(name, "summary", help);
         double[] q = {0.5, 0.9, 0.99, 0.999};
-        double[] v = {h.p50(), h.p90(), h.p99(), h.p999()};
+        double[] v = {recent.p50(), recent.p90(), recent.p99(), recent.p999()};
         for (int i = 0; i < q.length; i++) {
             e.sample(name, v[i] / perSecond, "quantile", Exposition.number(q[i]));
         }
-        e.sample(name + "_sum", h.count() == 0 ? 0 : h.mean() * h.count() / perSecond);
-        e.sample(name + "_count", h.count());
+        e.sample(name + "_sum", total.count() == 0 ? 0 : total.mean() * total.count() / perSecond);
+        e.sample(name + "_count", total.count());
     }
 
     /** A histogram with cumulative {@code le} buckets from the snapshot's buckets. */

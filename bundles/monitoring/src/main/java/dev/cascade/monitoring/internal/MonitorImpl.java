@@ -7,6 +7,7 @@ import dev.cascade.api.estimation.TensorUpdate;
 import dev.cascade.api.monitoring.Histogram;
 import dev.cascade.api.monitoring.HookMetrics;
 import dev.cascade.api.monitoring.LoopMetrics;
+import dev.cascade.api.monitoring.LoopWindow;
 import dev.cascade.api.monitoring.Monitor;
 import dev.cascade.api.monitoring.PairMetrics;
 import dev.cascade.api.monitoring.PairSample;
@@ -20,6 +21,8 @@ import dev.cascade.api.tools.ToolAllocation;
 import dev.cascade.api.tools.ToolCapacity;
 import dev.cascade.api.tools.ToolInfo;
 import dev.cascade.api.tools.ToolManager;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -228,6 +231,16 @@ public final class MonitorImpl implements Monitor {
         return l == null
                 ? new LoopMetrics(0, Histogram.empty("microseconds"), Histogram.empty("microseconds"), 0)
                 : l.loop();
+    }
+
+    @Override
+    public LoopWindow loop(Duration last) {
+        ControlLoop l = loop;
+        if (l == null) {
+            LoopWindow.seconds(last); // the same checks as with a loop
+            return LoopWindow.empty(Instant.now());
+        }
+        return l.loop(last);
     }
 
     @Override

@@ -73,7 +73,8 @@ class ExpositionTest {
     @Test
     void aSummaryOfNothingHasNaNQuantilesAndZeroCount() {
         Exposition e = new Exposition();
-        MetricsText.summary(e, "cascade_s_seconds", "S.", Histogram.empty("microseconds"), 1e6);
+        MetricsText.summary(
+                e, "cascade_s_seconds", "S.", Histogram.empty("microseconds"), Histogram.empty("microseconds"), 1e6);
         assertEquals(
                 "# HELP cascade_s_seconds S.\n"
                         + "# TYPE cascade_s_seconds summary\n"

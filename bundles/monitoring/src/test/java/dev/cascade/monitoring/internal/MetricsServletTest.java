@@ -9,6 +9,7 @@ import dev.cascade.api.monitoring.Histogram;
 import dev.cascade.api.monitoring.HookMetrics;
 import dev.cascade.api.monitoring.HookPhase;
 import dev.cascade.api.monitoring.LoopMetrics;
+import dev.cascade.api.monitoring.LoopWindow;
 import dev.cascade.api.monitoring.Monitor;
 import dev.cascade.api.monitoring.PairMetrics;
 import dev.cascade.api.monitoring.PairSample;
@@ -27,6 +28,8 @@ import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
@@ -92,6 +95,13 @@ class MetricsServletTest {
                     100,
                     List.of(new Histogram.Bucket(20, 8), new Histogram.Bucket(Double.POSITIVE_INFINITY, 2)));
             return new LoopMetrics(10, h, Histogram.empty("microseconds"), 2);
+        }
+
+        @Override
+        public LoopWindow loop(Duration last) {
+            assertEquals(Duration.ofMinutes(1), last, "the summaries' quantiles are of the last minute");
+            Histogram h = new Histogram("microseconds", 4, 30, 250, 20, 40, 250, 250, List.of());
+            return new LoopWindow(Instant.ofEpochMilli(0), Instant.ofEpochMilli(60_000), h, h);
         }
 
         @Override
@@ -221,7 +231,8 @@ class MetricsServletTest {
         assertTrue(text.contains("cascade_pair_error{pair=\"hall\\\"1\",axis=\"z\"} 1.0E-7\n"), text);
         assertTrue(text.contains("cascade_pair_state{pair=\"hall\\\"1\",state=\"running\"} 1\n"), text);
         assertTrue(text.contains("cascade_pair_error_abs_integral{pair=\"hall\\\"1\"} 12.5\n"), text);
-        assertTrue(text.contains("cascade_loop_cycle_seconds{quantile=\"0.99\"} 1.0E-4\n"), text);
+        // quantiles of the last minute, count since the start
+        assertTrue(text.contains("cascade_loop_cycle_seconds{quantile=\"0.99\"} 2.5E-4\n"), text);
         assertTrue(text.contains("cascade_loop_cycle_seconds_count 10\n"), text);
         assertTrue(text.contains("cascade_update_latency_seconds_count 0\n"), text);
         assertTrue(

@@ -3,6 +3,7 @@ package dev.cascade.shell.internal;
 import dev.cascade.api.monitoring.Histogram;
 import dev.cascade.api.monitoring.HookMetrics;
 import dev.cascade.api.monitoring.LoopMetrics;
+import dev.cascade.api.monitoring.LoopWindow;
 import dev.cascade.api.monitoring.Monitor;
 import dev.cascade.api.network.NetworkMetrics;
 import dev.cascade.api.network.OptimizerMetrics;
@@ -10,6 +11,7 @@ import dev.cascade.api.tools.ToolAllocation;
 import dev.cascade.api.tools.ToolCapacity;
 import dev.cascade.api.tools.ToolInfo;
 import java.io.PrintStream;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,8 +25,8 @@ import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 
 /**
- * {@code cascade:metrics}: the node's performance from the {@link Monitor}: loop cycle time and lateness,
- * missed deadlines, update latency, the network, tool capacity and use, analysis hooks.
+ * {@code cascade:metrics}: the node's performance from the {@link Monitor}: loop cycle time and lateness
+ * (since the loop started and over a recent window), missed deadlines, update latency, the network, tool capacity and use, analysis hooks.
  */
 @Command(
         scope = "cascade",
@@ -41,6 +43,12 @@ public final class MetricsCommand implements Action {
     @Option(name = "--json", description = "Print one JSON object instead of tables")
     boolean json;
 
+    @Option(
+            name = "--window",
+            description = "Seconds of the recent window whose loop cycle time and lateness are shown besides the"
+                    + " totals since the loop started (1 to 60)")
+    int window = LoopWindow.MAX_SECONDS;
+
     PrintStream out = System.out;
 
     @Override
@@ -50,7 +58,12 @@ public final class MetricsCommand implements Action {
             throw new IllegalStateException("no metrics: no monitoring service (dev.cascade.api.monitoring.Monitor)"
                     + " runs on this node; feature:install cascade-monitoring provides it");
         }
+        if (window < 1 || window > LoopWindow.MAX_SECONDS) {
+            throw new IllegalArgumentException(
+                    "--window " + window + " is not valid; use 1 to " + LoopWindow.MAX_SECONDS + " seconds");
+        }
         LoopMetrics loop = m.loop();
+        LoopWindow recent = m.loop(Duration.ofSeconds(window));
         Histogram latency = m.updateLatency();
         Optional<NetworkMetrics> network = m.network();
         Optional<OptimizerMetrics> optimizer = m.optimizer();
@@ -58,14 +71,18 @@ public final class MetricsCommand implements Action {
         List<ToolInfo> tools = m.tools();
         List<HookMetrics> hooks = m.hooks();
         if (json) {
-            json(m.node(), loop, latency, network, optimizer, capacity, tools, hooks);
+            json(m.node(), loop, recent, latency, network, optimizer, capacity, tools, hooks);
             return null;
         }
         out.printf("node %s: %d loop passes, %d missed deadlines%n%n", m.node(), loop.passes(), loop.missedDeadlines());
         String format = "%-32s %9s %9s %9s %9s %9s %9s %9s%n";
         out.printf(format, "", "COUNT", "MEAN", "P50", "P90", "P99", "P99.9", "MAX");
+        // the window as it is: shorter than asked while the loop has run less long
+        String last = "  last " + Duration.between(recent.start(), recent.end()).toSeconds() + " s";
         row(format, "loop cycle time", loop.cycleTime());
+        row(format, last, recent.cycleTime(), false);
         row(format, "loop lateness", loop.lateness());
+        row(format, last, recent.lateness(), false);
         row(format, "update latency", latency);
         out.println();
         if (network.isPresent()) {
@@ -159,9 +176,13 @@ public final class MetricsCommand implements Action {
     }
 
     private void row(String format, String what, Histogram h) {
+        row(format, what, h, true);
+    }
+
+    private void row(String format, String what, Histogram h, boolean unit) {
         out.printf(
                 format,
-                what + " (" + h.unit() + ")",
+                unit ? what + " (" + h.unit() + ")" : what,
                 h.count(),
                 Text.number(h.mean()),
                 Text.number(h.p50()),
@@ -174,6 +195,7 @@ public final class MetricsCommand implements Action {
     private void json(
             String node,
             LoopMetrics loop,
+            LoopWindow recent,
             Histogram latency,
             Optional<NetworkMetrics> network,
             Optional<OptimizerMetrics> optimizer,
@@ -187,6 +209,13 @@ public final class MetricsCommand implements Action {
         l.put("missedDeadlines", loop.missedDeadlines());
         l.put("cycleTime", histogram(loop.cycleTime()));
         l.put("lateness", histogram(loop.lateness()));
+        Map<String, Object> w = new LinkedHashMap<>();
+        w.put("seconds", window);
+        w.put("start", recent.start().toString());
+        w.put("end", recent.end().toString());
+        w.put("cycleTime", histogram(recent.cycleTime()));
+        w.put("lateness", histogram(recent.lateness()));
+        l.put("window", w);
         fields.put("loop", l);
         fields.put("updateLatency", histogram(latency));
         fields.put(

@@ -10,6 +10,7 @@ import dev.cascade.api.monitoring.Histogram;
 import dev.cascade.api.monitoring.HookMetrics;
 import dev.cascade.api.monitoring.HookPhase;
 import dev.cascade.api.monitoring.LoopMetrics;
+import dev.cascade.api.monitoring.LoopWindow;
 import dev.cascade.api.monitoring.Monitor;
 import dev.cascade.api.monitoring.PairMetrics;
 import dev.cascade.api.monitoring.PairSample;
@@ -21,6 +22,8 @@ import dev.cascade.api.tools.ToolCapacity;
 import dev.cascade.api.tools.ToolInfo;
 import dev.cascade.api.tools.ToolState;
 import dev.cascade.api.tools.ToolUsage;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -68,6 +71,13 @@ class MetricsCommandTest {
         }
 
         @Override
+        public LoopWindow loop(Duration last) {
+            Histogram h = new Histogram("microseconds", 700, 30, 95, 28, 35, 61, 90, List.of());
+            return new LoopWindow(
+                    Instant.ofEpochSecond(100), Instant.ofEpochSecond(100).plus(last), h, h);
+        }
+
+        @Override
         public Optional<NetworkMetrics> network() {
             return Optional.of(
                     new NetworkMetrics("inproc", TransportState.DEGRADED, 5000, 0, 50, 40, 7, 2, 39, 1, 0.2, 0.5));
@@ -107,9 +117,14 @@ class MetricsCommandTest {
     };
 
     private static String run(Monitor monitor, boolean json) throws Exception {
+        return run(monitor, json, LoopWindow.MAX_SECONDS);
+    }
+
+    private static String run(Monitor monitor, boolean json, int window) throws Exception {
         MetricsCommand command = new MetricsCommand();
         command.monitor = monitor;
         command.json = json;
+        command.window = window;
         return Fakes.capture(out -> {
             command.out = out;
             command.execute();
@@ -125,6 +140,10 @@ class MetricsCommandTest {
                         "loop cycle time (microseconds)        5000     42.50     40.00     60.00     120.0     800.0     900.0"),
                 text);
         assertTrue(text.contains("loop lateness (microseconds)"), text);
+        assertTrue(
+                text.contains(
+                        "  last 60 s                            700     30.00     28.00     35.00     61.00     90.00"),
+                text);
         assertTrue(text.contains("update latency (milliseconds)           39    0.1000"), text);
         assertTrue(text.contains("network    inproc DEGRADED: 40 batches sent, spool 7, 2 dropped"), text);
         assertTrue(text.contains("optimizer  rls running: 40 batches folded, 1 duplicates"), text);
@@ -156,11 +175,26 @@ class MetricsCommandTest {
                         .get("count")
                         .asLong());
         assertEquals(3, m.get("loop").get("missedDeadlines").asLong());
+        assertEquals(
+                61.0, m.get("loop").get("window").get("cycleTime").get("p99").asDouble());
+        assertEquals(
+                700, m.get("loop").get("window").get("lateness").get("count").asLong());
         assertEquals(0.9, m.get("updateLatency").get("p99").asDouble());
         assertEquals(7, m.get("network").get("spoolDepth").asLong());
         assertEquals(256, m.get("capacity").get("total").get("heapMb").asLong());
         assertEquals(4, m.get("hooks").get(0).get("overruns").asLong());
         assertEquals("smoother", m.get("tools").get(0).get("name").asText());
+    }
+
+    @Test
+    void theWindowIsChosenInSeconds() throws Exception {
+        JsonNode w =
+                new ObjectMapper().readTree(run(MONITOR, true, 10)).get("loop").get("window");
+        assertEquals(10, w.get("seconds").asInt());
+        assertEquals("1970-01-01T00:01:40Z", w.get("start").asText());
+        assertEquals("1970-01-01T00:01:50Z", w.get("end").asText());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> run(MONITOR, false, 61));
+        assertEquals("--window 61 is not valid; use 1 to 60 seconds", e.getMessage());
     }
 
     @Test

@@ -24,13 +24,13 @@ import org.HdrHistogram.Histogram;
  * made the loop skip, each with the lateness it would have had (as jHiccup does: no coordinated omission).
  *
  * <pre>
- * java -cp benchmarks/target/benchmarks.jar dev.cascade.core.internal.LoopTiming \
+ * java -cp benchmarks/target/benchmarks.jar dev.cascade.core.internal.LoopLateness \
  *     [seconds=60] [pairs=1000] [rate=1000] [filters=3] [warmup=10] [budgetMicros=100]
  * </pre>
  */
-public final class LoopTiming {
+public final class LoopLateness {
 
-    private LoopTiming() {}
+    private LoopLateness() {}
 
     public static void main(String[] args) throws Exception {
         Map<String, String> options = new HashMap<>(Map.of(
