@@ -20,6 +20,15 @@ final class Conditions {
      */
     static <T> T await(String condition, Duration deadline, Probe<T> probe, Predicate<? super T> accept)
             throws InterruptedException {
+        return await(condition, deadline, Duration.ofMillis(100), probe, accept);
+    }
+
+    /**
+     * As {@link #await(String, Duration, Probe, Predicate)}, polling every {@code poll}: for a test that times
+     * how soon the condition came true.
+     */
+    static <T> T await(String condition, Duration deadline, Duration poll, Probe<T> probe, Predicate<? super T> accept)
+            throws InterruptedException {
         long end = System.nanoTime() + deadline.toNanos();
         Object last = null;
         while (true) {
@@ -36,7 +45,7 @@ final class Conditions {
                 throw new AssertionError(
                         "not true within " + deadline.toSeconds() + " s: " + condition + " (last seen: " + last + ")");
             }
-            Thread.sleep(100);
+            Thread.sleep(poll.toMillis());
         }
     }
 }

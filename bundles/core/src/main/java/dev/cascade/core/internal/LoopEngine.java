@@ -92,6 +92,7 @@ public final class LoopEngine implements ControlLoop {
 
     @Activate
     public LoopEngine() {
+        FaultPaths.warmUp();
         loop = new LoopThread(this, generation);
         loop.start();
         watchdog = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
@@ -106,6 +107,7 @@ public final class LoopEngine implements ControlLoop {
 
     @Deactivate
     void deactivate() throws InterruptedException {
+        FaultPaths.stop();
         watchdog.shutdownNow();
         synchronized (this) {
             closeCacheSubscription();

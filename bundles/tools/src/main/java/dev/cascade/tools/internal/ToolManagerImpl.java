@@ -68,7 +68,7 @@ public final class ToolManagerImpl implements ToolManager {
         int threads() default 16;
 
         @AttributeDefinition(name = "Sampling interval", description = "Milliseconds between measurements.")
-        long sampleMillis() default 200;
+        long sampleMillis() default 100;
 
         @AttributeDefinition(
                 name = "Strikes",
