@@ -136,7 +136,12 @@ final class FaultPaths {
                 Plan.Entry entry = entries[k];
                 if (i % 64 == 63) {
                     // a plan change: a new chain every 64 cycles, new settings every 256 (taken bumplessly)
-                    PairSettings settings = i % 256 == 255 ? copy(entry.settings()) : entry.settings();
+                    PairSettings settings = i % 256 == 255
+                            ? settings(
+                                    entry.settings().id(),
+                                    entry.settings().initialConfidence(),
+                                    entry.settings().stalePolicy())
+                            : entry.settings();
                     entry = new Plan.Entry(
                             entry.runtime(),
                             settings,
@@ -163,8 +168,23 @@ final class FaultPaths {
             List<FilterSlot> slots,
             DomainAdapter parent,
             DomainAdapter child) {
-        double[] axes = {1, 1, 1};
-        PairSettings s = new PairSettings(
+        PairSettings s = settings(id, confidence, stalePolicy);
+        return new Plan.Entry(
+                new PairRuntime(id, s),
+                s,
+                parent,
+                child,
+                new PairRuntime[0],
+                FilterChain.of(slots, s),
+                1.0,
+                "",
+                -4,
+                -5);
+    }
+
+    /** A warm-up pair's settings, a new record on each call (as Config Admin gives them after an update). */
+    private static PairSettings settings(String id, double confidence, PairSettings.StalePolicy stalePolicy) {
+        return new PairSettings(
                 id,
                 id + "-parent",
                 id + "-child",
@@ -181,52 +201,13 @@ final class FaultPaths {
                 new double[] {Double.NaN, Double.NaN, Double.NaN},
                 new double[] {-1, -1, -1},
                 new double[] {1, 1, 1},
-                axes,
+                new double[] {1, 1, 1},
                 1000,
                 stalePolicy,
                 0,
                 0.98,
                 confidence > 0 ? new double[] {0, 0, 0} : new double[] {0.1, 0.1, 0.1},
                 0.5);
-        return new Plan.Entry(
-                new PairRuntime(id, s),
-                s,
-                parent,
-                child,
-                new PairRuntime[0],
-                FilterChain.of(slots, s),
-                1.0,
-                "",
-                -4,
-                -5);
-    }
-
-    /** The same settings in a new record, as Config Admin gives them after an update. */
-    private static PairSettings copy(PairSettings s) {
-        return new PairSettings(
-                s.id(),
-                s.parent(),
-                s.child(),
-                s.setpoint(),
-                s.axisMask(),
-                s.rateHz(),
-                s.kp(),
-                s.ki(),
-                s.closedLoopSeconds(),
-                s.weight(),
-                s.confidenceFloor(),
-                s.initialTensor(),
-                s.initialConfidence(),
-                s.timeConstants(),
-                s.outputMin(),
-                s.outputMax(),
-                s.maxRate(),
-                s.staleTimeoutMillis(),
-                s.stalePolicy(),
-                s.deadTime(),
-                s.forgetting(),
-                s.probeAmplitude(),
-                s.probeUntil());
     }
 
     /** A parent whose readings are good, then throw, BAD, NaN, stale or saturated, in turn. */
