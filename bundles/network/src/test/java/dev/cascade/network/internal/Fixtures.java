@@ -3,6 +3,7 @@ package dev.cascade.network.internal;
 import dev.cascade.api.Node;
 import dev.cascade.api.control.ControlLoop;
 import dev.cascade.api.control.MeasurementView;
+import dev.cascade.api.control.PairState;
 import dev.cascade.api.control.PairStatus;
 import dev.cascade.api.domain.Quality;
 import dev.cascade.api.estimation.EstimatorSettings;
@@ -64,32 +65,68 @@ final class Fixtures {
         };
     }
 
-    /** A loop that knows one set of estimator settings for every pair in {@code pairs}. */
+    /** A loop that knows one set of estimator settings for every pair in {@code pairs}, each with its own parent. */
     static ControlLoop loop(EstimatorSettings settings, String... pairs) {
-        return new ControlLoop() {
-            @Override
-            public List<PairStatus> pairs() {
-                return List.of();
-            }
+        Loop loop = new Loop();
+        for (String id : pairs) {
+            loop.pair(id, "parent-" + id, settings);
+        }
+        return loop;
+    }
 
-            @Override
-            public Optional<PairStatus> pair(String id) {
-                return Optional.empty();
-            }
+    /** A loop whose pairs, parents and estimator settings a test sets; pairs with the same parent are siblings. */
+    static final class Loop implements ControlLoop {
+        final Map<String, String> parents = new TreeMap<>();
+        final Map<String, EstimatorSettings> settings = new TreeMap<>();
 
-            @Override
-            public void setpoint(String id, Vector3 setpoint) {}
+        void pair(String id, String parent, EstimatorSettings s) {
+            parents.put(id, parent);
+            settings.put(id, s);
+        }
 
-            @Override
-            public Optional<Matrix3> tensor(String id) {
-                return Optional.empty();
-            }
+        void remove(String id) {
+            parents.remove(id);
+            settings.remove(id);
+        }
 
-            @Override
-            public Optional<EstimatorSettings> estimatorSettings(String id) {
-                return List.of(pairs).contains(id) ? Optional.of(settings) : Optional.empty();
-            }
-        };
+        @Override
+        public List<PairStatus> pairs() {
+            List<PairStatus> out = new ArrayList<>();
+            parents.forEach((id, parent) -> out.add(new PairStatus(
+                    id,
+                    parent,
+                    "child-" + id,
+                    PairState.RUNNING,
+                    "",
+                    Vector3.ZERO,
+                    Vector3.ZERO,
+                    0,
+                    0,
+                    0,
+                    0,
+                    0,
+                    Vector3.ZERO,
+                    0)));
+            return out;
+        }
+
+        @Override
+        public Optional<PairStatus> pair(String id) {
+            return pairs().stream().filter(p -> p.id().equals(id)).findFirst();
+        }
+
+        @Override
+        public void setpoint(String id, Vector3 setpoint) {}
+
+        @Override
+        public Optional<Matrix3> tensor(String id) {
+            return Optional.empty();
+        }
+
+        @Override
+        public Optional<EstimatorSettings> estimatorSettings(String id) {
+            return Optional.ofNullable(settings.get(id));
+        }
     }
 
     /** A cache in memory that takes every newer version. */

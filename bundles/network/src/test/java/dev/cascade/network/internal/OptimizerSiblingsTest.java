@@ -3,10 +3,7 @@ package dev.cascade.network.internal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.cascade.api.control.ControlLoop;
 import dev.cascade.api.control.Measurement;
-import dev.cascade.api.control.PairState;
-import dev.cascade.api.control.PairStatus;
 import dev.cascade.api.domain.Quality;
 import dev.cascade.api.estimation.Estimate;
 import dev.cascade.api.estimation.Estimator;
@@ -57,63 +54,8 @@ class OptimizerSiblingsTest {
 
     private final AtomicLong clock = new AtomicLong(1_700_000_000_000L);
     private final Fixtures.MemoryCache cache = new Fixtures.MemoryCache();
-    private final Loop loop = new Loop();
+    private final Fixtures.Loop loop = new Fixtures.Loop();
     private final Publishing transport = new Publishing(cache);
-
-    /** A loop whose pairs, parents and settings the test sets. */
-    static final class Loop implements ControlLoop {
-        final Map<String, String> parents = new TreeMap<>();
-        final Map<String, EstimatorSettings> settings = new TreeMap<>();
-
-        void pair(String id, String parent, EstimatorSettings s) {
-            parents.put(id, parent);
-            settings.put(id, s);
-        }
-
-        void remove(String id) {
-            parents.remove(id);
-            settings.remove(id);
-        }
-
-        @Override
-        public List<PairStatus> pairs() {
-            List<PairStatus> out = new ArrayList<>();
-            parents.forEach((id, parent) -> out.add(new PairStatus(
-                    id,
-                    parent,
-                    "child-" + id,
-                    PairState.RUNNING,
-                    "",
-                    Vector3.ZERO,
-                    Vector3.ZERO,
-                    0,
-                    0,
-                    0,
-                    0,
-                    0,
-                    Vector3.ZERO,
-                    0)));
-            return out;
-        }
-
-        @Override
-        public Optional<PairStatus> pair(String id) {
-            return pairs().stream().filter(p -> p.id().equals(id)).findFirst();
-        }
-
-        @Override
-        public void setpoint(String id, Vector3 setpoint) {}
-
-        @Override
-        public Optional<Matrix3> tensor(String id) {
-            return Optional.empty();
-        }
-
-        @Override
-        public Optional<EstimatorSettings> estimatorSettings(String id) {
-            return Optional.ofNullable(settings.get(id));
-        }
-    }
 
     /** A transport that publishes straight into the cache. */
     static final class Publishing implements Transport {
@@ -378,7 +320,7 @@ class OptimizerSiblingsTest {
         Plant plant = new Plant(9, clock.get());
         Plant alone = new Plant(9, clock.get());
         Recording isolated = new Recording();
-        Loop soloLoop = new Loop();
+        Fixtures.Loop soloLoop = new Fixtures.Loop();
         soloLoop.pair("p3", "other", S1);
         Fixtures.MemoryCache soloCache = new Fixtures.MemoryCache();
         Optimizer solo = new Optimizer(
