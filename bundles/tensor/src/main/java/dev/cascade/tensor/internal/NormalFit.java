@@ -40,7 +40,11 @@ public final class NormalFit {
     /** Rows per block: 9 columns of them (18 KB) and the lanes (26 KB) stay close to the first-level cache. */
     static final int BLOCK = 256;
 
-    /** Rows folded into one lane: the block's rows r, r + W, r + 2W, ... add into lane r. */
+    /**
+     * Lanes per sum: the block's rows r, r + W, r + 2W, r + 3W add into lane r. The lane passes are
+     * written out for W = 64 and BLOCK = 4W: the literal offsets 64, 128, 192 in them are the folded rows,
+     * {@code LANES + 64 s} the lanes of sum s.
+     */
     private static final int W = 64;
 
     /** The sums kept: 6 + 3 plain, 21 + 18 + 3 products. */
@@ -350,13 +354,14 @@ public final class NormalFit {
         shift(block, O0, shiftY[0], len);
         shift(block, O1, shiftY[1], len);
         shift(block, O2, shiftY[2], len);
-        // a pass per sum (lanesN groups them by their first column), each one vectorisable loop
         if (len < BLOCK) {
             // zero rows add nothing: the passes always run over the whole block
             for (int column = 0; column < 9 * BLOCK; column += BLOCK) {
                 Arrays.fill(block, column + len, column + BLOCK, 0);
             }
         }
+        // a loop per sum (lanesN groups them by their first column): a body small enough for C2 to
+        // vectorise; larger bodies (more sums or folds per loop) are not, and run at scalar speed
         lanes0();
         lanes1();
         lanes2();
