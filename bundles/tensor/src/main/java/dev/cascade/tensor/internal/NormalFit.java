@@ -30,7 +30,7 @@ import java.util.List;
  * not to the bit; the same rows in the same order still give the same fit to the bit, however they
  * are added.
  *
- * <p>Reusable; after construction nothing allocates unless the dead time grows. Not thread-safe.
+ * <p>Reusable; after construction nothing allocates unless the dead time grows or a batch is longer than any before. Not thread-safe.
  */
 public final class NormalFit {
 
