@@ -9,6 +9,7 @@ import dev.cascade.api.control.Filter;
 import dev.cascade.api.control.FilterFrame;
 import dev.cascade.api.control.PairState;
 import dev.cascade.api.control.PairStatus;
+import dev.cascade.api.monitoring.Histogram;
 import dev.cascade.api.monitoring.LoopWindow;
 import dev.cascade.api.tools.Tool;
 import dev.cascade.api.tools.ToolContext;
@@ -622,13 +623,17 @@ public class ToolsIT {
     private static String describe(LoopWindow w, long intervals) {
         return String.format(
                 Locale.ROOT,
-                "%d intervals, %d passes, p50 %.2f µs, p99 %.2f µs, p99.9 %.2f µs, max %.1f µs",
+                "%d intervals, %d passes, p50 %.2f µs, p99 %.2f µs, p99.9 %.2f µs, max %.1f µs, %d passes over 50 µs",
                 intervals,
                 w.cycleTime().count(),
                 w.cycleTime().p50(),
                 w.cycleTime().p99(),
                 w.cycleTime().p999(),
-                w.cycleTime().max());
+                w.cycleTime().max(),
+                w.cycleTime().buckets().stream()
+                        .filter(b -> b.upTo() > 50)
+                        .mapToLong(Histogram.Bucket::count)
+                        .sum());
     }
 
     /** The p99 of each block, in microseconds. */
