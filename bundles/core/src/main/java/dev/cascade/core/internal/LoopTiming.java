@@ -25,8 +25,8 @@ import org.HdrHistogram.WriterReaderPhaser;
  * second, from the engine's watchdog thread) closes the current interval into a ring of the last
  * {@link LoopWindow#MAX_POOLED_SECONDS}, from which {@link #window} adds up the newest ones (all of them, or
  * chosen ones): the timing of a recent window at the recording's precision. The ring's histograms are packed
- * (sparse), so five minutes of intervals cost some hundreds of kilobytes, not the 37 KB of a full histogram
- * each.
+ * (sparse): about 1.6 KB each for a second of 1 kHz passes, so five minutes of intervals cost about 1 MB,
+ * not the 37 KB of a full histogram each.
  */
 final class LoopTiming {
 
