@@ -9,6 +9,7 @@ import dev.cascade.api.control.Filter;
 import dev.cascade.api.control.FilterFrame;
 import dev.cascade.api.control.PairState;
 import dev.cascade.api.control.PairStatus;
+import dev.cascade.api.monitoring.Histogram;
 import dev.cascade.api.monitoring.LoopWindow;
 import dev.cascade.api.tools.Tool;
 import dev.cascade.api.tools.ToolContext;
@@ -17,7 +18,6 @@ import dev.cascade.api.tools.ToolManager;
 import dev.cascade.api.tools.ToolResources;
 import dev.cascade.api.tools.ToolState;
 import java.io.OutputStream;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,7 +33,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.jar.Attributes;
@@ -435,37 +434,34 @@ public class ToolsIT {
 
     /**
      * Issue 6: with each misbehaving tool the loop's p99 cycle time stays within 10 % of its value without it.
-     * Measured as follows. A test pair at 1 kHz on a test plant runs beside the demo's 10 Hz pair, so a 10 s
-     * window holds about 10,000 loop passes (the p99 is the 100th longest, not the maximum of a few dozen). A
-     * pass's cycle time is its own work, actual start to end ({@code ControlLoop.loop(Duration)}, HdrHistogram
-     * at 2 significant digits, windows of whole one-second intervals). For each tool in turn: at an interval
-     * boundary the test reads the 10 s before it, registers the tool, waits for its quarantine, and reads the
-     * 10 s from that boundary on (its start, its misbehaving and its quarantine are in it). Asserted: the loop
-     * keeps its rate (at most 3 % fewer passes with the tool). Reported, not asserted: the p99 with the tool
-     * against the p99 without it (issue 6 asks for at most 10 % more), because the control's two windows differ
-     * by as much on this machine. The next tool's "before" window starts after the previous tool's window
-     * ended. Printed per tool: both windows' pass counts, p99, p99.9 and max, the p99 of each second, and the
-     * load average; first the same for two windows with no tool between them (not asserted), the noise floor
-     * of the comparison on this machine at this load.
+     *
+     * <p>The loop: a test pair at 1 kHz on a test plant beside the demo's 10 Hz pair, some 1,000 passes a
+     * second. A pass's cycle time is its own work, actual start to end, recorded per one-second interval
+     * (HdrHistogram, 2 significant digits). On this 2-core machine the p99 of a pass (5-15 µs) is set by the
+     * machine (cold caches, wake-ups, the neighbours' work), which comes in clumps and drifts: two contiguous
+     * 10 s windows with no tool differ by -20 % to +28 %. So the conditions are interleaved and pooled
+     * ({@code ControlLoop.loop(Duration, Predicate)}): in each of {@link #ROUNDS} rounds, for each condition
+     * (no tool, then each misbehaving tool) one interval without a tool (the baseline block), then the
+     * condition's block: at an interval boundary the tool is registered, misbehaves, is quarantined and
+     * unregistered, and the block ends at the first boundary at least {@link #AFTER_QUARANTINE} after the
+     * quarantine was seen (two intervals in practice); then one interval is left out of every pool, so that
+     * what a tool leaves behind (a fresh loop thread, garbage) does not count as the loop without it. The
+     * baseline is the pool of every baseline block of the run; each condition's pool is compared with it.
+     * Slow drift falls on both alike; the condition's pool holds all of the tool's misbehaving, its quarantine
+     * and the second after it, in every round including the first (the first misbehaving filter costs the
+     * loop its compiled code for some seconds, see the tools README). The "no tool" condition (blocks of two
+     * intervals with nothing registered) is the control: the noise floor of the comparison,
+     * printed beside the tools.
+     *
+     * <p>Asserted for each tool: its pool's p99 at most 10 % above the baseline's, and the loop keeps its
+     * rate (at most 3 % fewer passes per interval, besides the 200 ms the watchdog lets the blocking tool hold
+     * the loop in each of its blocks). Printed: counts, p99, p99.9, max of every pool, the p99 of each block,
+     * quarantine times, load.
      */
     @Test
-    public void eachMisbehavingToolLeavesTheLoopAtItsRateAndItsP99CycleTimeIsMeasured() throws Exception {
+    public void eachMisbehavingToolLeavesTheLoopAtItsRateAndItsP99CycleTime() throws Exception {
         Fixtures fixtures = new Fixtures(context, configurationAdmin);
-        // every one-second interval as it ends, to print where in a window its slow passes were
-        ConcurrentSkipListMap<Instant, LoopWindow> seconds = new ConcurrentSkipListMap<>();
-        Thread sampler = new Thread(() -> {
-            while (!Thread.currentThread().isInterrupted()) {
-                LoopWindow w = loop.loop(Duration.ofSeconds(1));
-                seconds.putIfAbsent(w.start(), w);
-                try {
-                    Thread.sleep(200);
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        });
-        sampler.setDaemon(true);
-        sampler.start();
+        CountDownLatch never = new CountDownLatch(1);
         try {
             fixtures.plant("itest-fast-h", "itest-fast-u", 0.5, 1, 0, 0, 0, 1, 0, 0, 0, 1);
             fixtures.pair(
@@ -490,119 +486,166 @@ public class ToolsIT {
                             && p.get().state() == PairState.RUNNING
                             && p.get().cycles() > 500);
             // warm-up: the loop's code compiled at 1 kHz (the JIT's second tier after some 10 s), the test pair
-            // settled; then a full window before the first tool
+            // settled, the core's fault-path warm-up (30 s from the loop's start) over
             Instant warm = Instant.now().plusSeconds(WARM_UP_SECONDS);
-            Instant since = Conditions.await(
+            Conditions.await(
                     WARM_UP_SECONDS + " s of warm-up",
                     DEADLINE,
                     () -> loop.loop(Duration.ofSeconds(1)).end(),
                     end -> end.isAfter(warm));
-            CountDownLatch never = new CountDownLatch(1);
-            List<String> report = new ArrayList<>();
-            List<String> over = new ArrayList<>();
-            List<String> runs = new ArrayList<>();
-            runs.add(CONTROL);
-            runs.addAll(MISBEHAVING);
-            for (String name : runs) {
-                // a full window after the previous tool's (or the warm-up)
-                Instant after = since.plusSeconds(WINDOW_SECONDS);
-                Conditions.await(
-                        "a window without " + name,
-                        DEADLINE,
-                        () -> loop.loop(Duration.ofSeconds(1)).end(),
-                        end -> !end.isBefore(after));
-                Instant boundary = nextBoundary();
-                // the windows just before the boundary, WINDOW_SECONDS and longer (should the test thread fall behind)
-                LoopWindow[] before = new LoopWindow[WINDOW_SECONDS + SLACK_SECONDS + 1];
-                for (int k = WINDOW_SECONDS; k < before.length; k++) {
-                    before[k] = loop.loop(Duration.ofSeconds(k));
-                }
-                if (!before[before.length - 1].end().equals(boundary)) {
-                    throw new AssertionError("an interval ended while the test read the windows before " + name
-                            + "; the test thread is too slow on this machine: " + load());
-                }
-                long registered = System.nanoTime();
-                // the JVM's uptime, to line the tool up with a JIT or GC log of this JVM (-Xlog ...:uptime)
-                long uptimeMillis = ManagementFactory.getRuntimeMXBean().getUptime();
-                long quarantineMillis = -1;
-                if (!name.equals(CONTROL)) {
-                    registerMisbehaving(name, never);
-                    Conditions.await(
-                            name + " quarantined",
-                            DEADLINE,
-                            () -> tool(name),
-                            t -> t.isPresent() && t.get().state() == ToolState.QUARANTINED);
-                    quarantineMillis = (System.nanoTime() - registered) / 1_000_000;
-                }
-                // the window of the same length from the boundary on
-                LoopWindow with = Conditions.await(
-                        WINDOW_SECONDS + " s of intervals since " + name + " was registered",
-                        DEADLINE,
-                        () -> loop.loop(Duration.ofSeconds(WINDOW_SECONDS)),
-                        w -> !w.start().isBefore(boundary));
-                int k = WINDOW_SECONDS;
-                while (with.start().isAfter(boundary) && k < before.length - 1) {
-                    with = loop.loop(Duration.ofSeconds(++k));
-                }
-                if (!with.start().equals(boundary)) {
-                    throw new AssertionError("could not line up the window with " + name + " (starts " + with.start()
-                            + ", the tool came at " + boundary + "): " + load());
-                }
-                since = with.end();
-                double p99Before = before[k].cycleTime().p99();
-                double p99With = with.cycleTime().p99();
-                String line = String.format(
-                        Locale.ROOT,
-                        "%s (at JVM uptime %.1f s, quarantined after %d ms), %d s windows: p99 cycle time %.1f us before (%d passes,"
-                                + " p99.9 %.1f, max %.1f), %.1f us with it (%d passes, p99.9 %.1f, max %.1f),"
-                                + " %+.1f %%; %s",
-                        name,
-                        uptimeMillis / 1000.0,
-                        quarantineMillis,
-                        k,
-                        p99Before,
-                        before[k].cycleTime().count(),
-                        before[k].cycleTime().p999(),
-                        before[k].cycleTime().max(),
-                        p99With,
-                        with.cycleTime().count(),
-                        with.cycleTime().p999(),
-                        with.cycleTime().max(),
-                        100 * (p99With / p99Before - 1),
-                        load());
-                System.out.println(line);
-                System.out.println("  p99 per second before: " + perSecond(seconds, before[k]));
-                System.out.println("  p99 per second with it: " + perSecond(seconds, with));
-                report.add(line);
-                // 1 kHz: some 10,000 passes in each window, so that the p99 means something
-                assertTrue(line, before[k].cycleTime().count() >= 900L * k);
-                // the loop keeps its rate with the tool: at most 3 % fewer passes (the blocking tool holds one
-                // pass for the watchdog's 200 ms, 1 % of the window)
-                assertTrue(
-                        line,
-                        with.cycleTime().count() >= 0.97 * before[k].cycleTime().count());
-                if (!name.equals(CONTROL) && p99With > 1.10 * p99Before) {
-                    over.add(name);
+            String loadBefore = load();
+            long started = System.nanoTime();
+            List<String> conditions = new ArrayList<>();
+            conditions.add(CONTROL);
+            conditions.addAll(MISBEHAVING);
+            List<Instant[]> baseline = new ArrayList<>();
+            Map<String, List<Instant[]>> blocks = new java.util.LinkedHashMap<>();
+            Map<String, List<Long>> quarantineMillis = new java.util.LinkedHashMap<>();
+            for (String c : conditions) {
+                blocks.put(c, new ArrayList<>());
+                quarantineMillis.put(c, new ArrayList<>());
+            }
+            Instant at = nextBoundary(loop.loop(Duration.ofSeconds(1)).end());
+            for (int round = 0; round < ROUNDS; round++) {
+                for (String name : conditions) {
+                    // the baseline block: one interval with no tool
+                    Instant end = nextBoundary(at);
+                    baseline.add(new Instant[] {at, end});
+                    at = end;
+                    // the condition's block, from the boundary on
+                    Instant blockEnd;
+                    if (name.equals(CONTROL)) {
+                        blockEnd = nextBoundary(nextBoundary(at));
+                    } else {
+                        long registered = System.nanoTime();
+                        ServiceRegistration<?> r = registerMisbehaving(name, never);
+                        Conditions.await(
+                                name + " quarantined",
+                                DEADLINE,
+                                Duration.ofMillis(10),
+                                () -> tool(name),
+                                t -> t.isPresent() && t.get().state() == ToolState.QUARANTINED);
+                        Instant quarantined = Instant.now();
+                        quarantineMillis.get(name).add((System.nanoTime() - registered) / 1_000_000);
+                        r.unregister();
+                        registrations.remove(r);
+                        Conditions.await(
+                                name + " left", DEADLINE, Duration.ofMillis(10), () -> tool(name), Optional::isEmpty);
+                        Instant until = quarantined.plus(AFTER_QUARANTINE);
+                        blockEnd = at;
+                        while (blockEnd.isBefore(until)) {
+                            blockEnd = nextBoundary(blockEnd);
+                        }
+                    }
+                    blocks.get(name).add(new Instant[] {at, blockEnd});
+                    // one interval left out after the block: what the tool leaves behind (a fresh loop thread, garbage)
+                    // must not count as the loop without it
+                    at = nextBoundary(blockEnd);
                 }
             }
-            // Issue 6's bound (p99 with the tool at most 10 % above without it) is reported, not asserted: on this
-            // 2-core machine two windows with no tool at all (the control) differ by up to 10-22 %, so the bound is
-            // below the noise floor of the measurement and an assertion would fail on the machine, not on the tool.
-            System.out.println("p99 more than 10 % above its window without the tool: " + over + "; all: " + report);
+            long seconds = (System.nanoTime() - started) / 1_000_000_000L;
+            String loadAfter = load();
+            Duration reach = Duration.ofSeconds(LoopWindow.MAX_POOLED_SECONDS);
+            if (seconds + 5 > LoopWindow.MAX_POOLED_SECONDS
+                    || loop.loop(reach, start -> true).start().isAfter(baseline.get(0)[0])) {
+                throw new AssertionError("the measurement took " + seconds + " s, longer than the loop keeps its"
+                        + " intervals; the test thread is too slow on this machine: " + loadAfter);
+            }
+            LoopWindow base = loop.loop(reach, in(baseline));
+            long baseIntervals = intervals(baseline);
+            double basePerInterval = base.cycleTime().count() / (double) baseIntervals;
+            System.out.println(String.format(
+                    Locale.ROOT,
+                    "p99 cycle time with misbehaving tools, %d rounds in %d s (%s before, %s after): baseline %s",
+                    ROUNDS,
+                    seconds,
+                    loadBefore,
+                    loadAfter,
+                    describe(base, baseIntervals)));
+            System.out.println("  baseline blocks' p99: " + perBlock(reach, baseline));
+            List<String> report = new ArrayList<>();
+            List<String> failures = new ArrayList<>();
+            for (String name : conditions) {
+                List<Instant[]> b = blocks.get(name);
+                LoopWindow with = loop.loop(reach, in(b));
+                long n = intervals(b);
+                double change = 100 * (with.cycleTime().p99() / base.cycleTime().p99() - 1);
+                String line = String.format(
+                        Locale.ROOT,
+                        "%s: %s, p99 %+.1f %% against the baseline%s",
+                        name,
+                        describe(with, n),
+                        change,
+                        name.equals(CONTROL) ? "" : "; quarantined after (ms) " + quarantineMillis.get(name));
+                System.out.println(line);
+                System.out.println("  its blocks' p99: " + perBlock(reach, b));
+                report.add(line);
+                // 1 kHz: some 1,000 passes an interval, so that the pooled p99 is the 200th or so longest pass
+                assertTrue(line, base.cycleTime().count() >= 900L * baseIntervals);
+                // the loop keeps its rate: at most 3 % fewer passes per interval; the blocking tool holds one
+                // pass for the watchdog's 200 ms (and the deadlines in it are missed) in each of its blocks
+                double held = name.equals("itest.blocking") ? b.size() * 0.25 * 1000 : 0;
+                assertTrue(
+                        line + "; baseline " + basePerInterval + " passes an interval",
+                        with.cycleTime().count() >= 0.97 * basePerInterval * n - held);
+                if (!name.equals(CONTROL)
+                        && with.cycleTime().p99() > 1.10 * base.cycleTime().p99()) {
+                    failures.add(line);
+                }
+            }
+            assertTrue(
+                    "the loop's p99 cycle time more than 10 % above its baseline with " + failures + "; all: " + report
+                            + "; baseline " + describe(base, baseIntervals) + "; " + loadBefore + ", " + loadAfter,
+                    failures.isEmpty());
             demoKeepsRunning();
             assertEquals(PairState.RUNNING, demo().state());
         } finally {
-            sampler.interrupt();
+            never.countDown(); // an abandoned loop thread still blocked in the blocking tool ends
             fixtures.cleanUp();
         }
     }
 
-    /** The p99 cycle time of each second of {@code window} that the sampler saw, in microseconds. */
-    private static String perSecond(ConcurrentSkipListMap<Instant, LoopWindow> seconds, LoopWindow window) {
+    /** Accepts the intervals that start within one of {@code blocks} (each {start, end}). */
+    private static java.util.function.Predicate<Instant> in(List<Instant[]> blocks) {
+        List<Instant[]> copy = List.copyOf(blocks);
+        return start -> copy.stream().anyMatch(b -> !start.isBefore(b[0]) && start.isBefore(b[1]));
+    }
+
+    /** The one-second intervals {@code blocks} span. */
+    private static long intervals(List<Instant[]> blocks) {
+        long n = 0;
+        for (Instant[] b : blocks) {
+            n += Math.round(Duration.between(b[0], b[1]).toMillis() / 1000.0);
+        }
+        return n;
+    }
+
+    private static String describe(LoopWindow w, long intervals) {
+        return String.format(
+                Locale.ROOT,
+                "%d intervals, %d passes, p50 %.2f µs, p99 %.2f µs, p99.9 %.2f µs, max %.1f µs, %d passes over 50 µs",
+                intervals,
+                w.cycleTime().count(),
+                w.cycleTime().p50(),
+                w.cycleTime().p99(),
+                w.cycleTime().p999(),
+                w.cycleTime().max(),
+                w.cycleTime().buckets().stream()
+                        .filter(b -> b.upTo() > 50)
+                        .mapToLong(Histogram.Bucket::count)
+                        .sum());
+    }
+
+    /** The p99 of each block, in microseconds. */
+    private String perBlock(Duration reach, List<Instant[]> blocks) {
         StringBuilder b = new StringBuilder();
-        for (LoopWindow w :
-                seconds.subMap(window.start(), true, window.end(), false).values()) {
-            b.append(String.format(Locale.ROOT, " %.1f", w.cycleTime().p99()));
+        for (Instant[] block : blocks) {
+            b.append(String.format(
+                    Locale.ROOT,
+                    " %.1f",
+                    loop.loop(reach, in(Collections.singletonList(block)))
+                            .cycleTime()
+                            .p99()));
         }
         return b.toString().trim();
     }
@@ -611,21 +654,29 @@ public class ToolsIT {
     private static final List<String> MISBEHAVING =
             List.of("itest.throwing", "itest.spinning", "itest.allocating", "itest.blocking");
 
-    /** Two windows with no tool between them: the noise floor of the comparison, printed with the others. */
+    /** Blocks of two intervals with no tool: the noise floor of the comparison, printed with the tools. */
     private static final String CONTROL = "no tool (control)";
 
-    private static final int WINDOW_SECONDS = 10;
+    private static final int ROUNDS = 8;
     private static final int WARM_UP_SECONDS = 20;
-    private static final int SLACK_SECONDS = 5;
+    private static final Duration AFTER_QUARANTINE = Duration.ofSeconds(1);
 
-    /** Waits for the loop's next one-second interval to end, and returns when it did. */
-    private Instant nextBoundary() throws InterruptedException {
-        Instant last = loop.loop(Duration.ofSeconds(1)).end();
-        return Conditions.await(
-                "the loop's next timing interval",
+    /**
+     * Waits for the loop's interval that began at {@code start} (an interval boundary) to end, and returns its
+     * end, polling every 10 ms so that what follows starts close to the boundary.
+     */
+    private Instant nextBoundary(Instant start) throws InterruptedException {
+        LoopWindow w = Conditions.await(
+                "the loop's timing interval from " + start + " ends",
                 DEADLINE,
-                () -> loop.loop(Duration.ofSeconds(1)).end(),
-                end -> end.isAfter(last));
+                Duration.ofMillis(10),
+                () -> loop.loop(Duration.ofSeconds(1)),
+                last -> !last.start().isBefore(start));
+        if (!w.start().equals(start)) {
+            throw new AssertionError("missed the end of the loop's interval from " + start + " (the newest one is "
+                    + w.start() + " to " + w.end() + "); the test thread is too slow on this machine: " + load());
+        }
+        return w.end();
     }
 
     /** The load average, for telling a failure on a busy machine from one on a quiet one. */
@@ -642,8 +693,8 @@ public class ToolsIT {
      * Registers the misbehaving tool {@code name}: a post filter that throws on every call, a tool that spins
      * a core, one that allocates until stopped (both until interrupted), a pre filter that blocks forever.
      */
-    private void registerMisbehaving(String name, CountDownLatch never) {
-        switch (name) {
+    private ServiceRegistration<?> registerMisbehaving(String name, CountDownLatch never) {
+        return switch (name) {
             case "itest.throwing" -> register(
                     Filter.class,
                     frame -> {
@@ -675,16 +726,18 @@ public class ToolsIT {
                     Filter.PAIRS,
                     "hall1");
             default -> throw new IllegalArgumentException("no misbehaving tool " + name);
-        }
+        };
     }
 
-    private <T> void register(Class<T> type, T service, String name, Object... properties) {
+    private <T> ServiceRegistration<T> register(Class<T> type, T service, String name, Object... properties) {
         Hashtable<String, Object> p = new Hashtable<>();
         p.put("component.name", name);
         for (int i = 0; i < properties.length; i += 2) {
             p.put((String) properties[i], properties[i + 1]);
         }
-        registrations.add(context.registerService(type, service, p));
+        ServiceRegistration<T> r = context.registerService(type, service, p);
+        registrations.add(r);
+        return r;
     }
 
     /** When each misbehaving tool first misbehaved ({@code System.nanoTime()}), by name. */

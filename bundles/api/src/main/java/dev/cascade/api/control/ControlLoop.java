@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Predicate;
 import org.osgi.annotation.versioning.ProviderType;
 
 /**
@@ -80,6 +81,30 @@ public interface ControlLoop {
      */
     default LoopWindow loop(Duration last) {
         LoopWindow.seconds(last);
+        return LoopWindow.empty(Instant.now());
+    }
+
+    /**
+     * The loop's timing pooled over chosen intervals of the last few minutes: as {@link #loop(Duration)}, but
+     * of the passes of only those of the newest {@code last} intervals whose start {@code include} accepts,
+     * reaching back up to {@link LoopWindow#MAX_POOLED_SECONDS}. For
+     * comparing conditions that alternate in time (with and without a tool, say) on the same loop: pooling
+     * the intervals of each condition lets slow drift of the machine fall on both alike, and the percentiles
+     * are those of the pooled passes, not averages of per-interval percentiles.
+     *
+     * <p>The default, for implementations that do not measure, reports nothing recorded.
+     *
+     * @param last how far back, more than 0 and at most {@link LoopWindow#MAX_POOLED_SECONDS} seconds
+     * @param include which intervals to pool, by their start ({@link LoopWindow#start()} of a one-second window)
+     * @return the pooled timing; its start is the first pooled interval's start and its end the last one's
+     *     end (an empty window at the end of the newest interval when none is accepted)
+     * @throws IllegalArgumentException if {@code last} is not positive or longer than {@link
+     *     LoopWindow#MAX_POOLED_SECONDS}
+     * @since 1.2.0
+     */
+    default LoopWindow loop(Duration last, Predicate<Instant> include) {
+        LoopWindow.pooledSeconds(last);
+        java.util.Objects.requireNonNull(include, "include");
         return LoopWindow.empty(Instant.now());
     }
 }

@@ -3,7 +3,7 @@
  * records.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package dev.cascade.api.control;
 
 import org.osgi.annotation.bundle.Export;

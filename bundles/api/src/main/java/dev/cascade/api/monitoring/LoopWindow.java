@@ -23,6 +23,15 @@ public record LoopWindow(Instant start, Instant end, Histogram cycleTime, Histog
     /** The longest window the loop keeps. */
     public static final int MAX_SECONDS = 60;
 
+    /**
+     * How far back the loop keeps its intervals for pooling chosen ones ({@code ControlLoop.loop(Duration,
+     * Predicate)}): longer than {@link #MAX_SECONDS}, so that conditions alternating over a few minutes can
+     * be pooled.
+     *
+     * @since 1.2.0
+     */
+    public static final int MAX_POOLED_SECONDS = 300;
+
     /** Checks that no component is null and that the window does not end before it starts. */
     public LoopWindow {
         Objects.requireNonNull(start, "start");
@@ -50,10 +59,26 @@ public record LoopWindow(Instant start, Instant end, Histogram cycleTime, Histog
      * @throws IllegalArgumentException if {@code last} is not positive or longer than {@link #MAX_SECONDS}
      */
     public static int seconds(Duration last) {
+        return seconds(last, MAX_SECONDS);
+    }
+
+    /**
+     * Checks a requested reach for pooling.
+     *
+     * @param last the requested length
+     * @return the whole seconds it spans, rounded up, 1 to {@link #MAX_POOLED_SECONDS}
+     * @throws IllegalArgumentException if {@code last} is not positive or longer than {@link #MAX_POOLED_SECONDS}
+     * @since 1.2.0
+     */
+    public static int pooledSeconds(Duration last) {
+        return seconds(last, MAX_POOLED_SECONDS);
+    }
+
+    private static int seconds(Duration last, int max) {
         Objects.requireNonNull(last, "last");
-        if (last.isNegative() || last.isZero() || last.compareTo(Duration.ofSeconds(MAX_SECONDS)) > 0) {
+        if (last.isNegative() || last.isZero() || last.compareTo(Duration.ofSeconds(max)) > 0) {
             throw new IllegalArgumentException(
-                    "window " + last + " is not valid; use more than 0 s and at most " + MAX_SECONDS + " s");
+                    "window " + last + " is not valid; use more than 0 s and at most " + max + " s");
         }
         long millis = last.toMillis();
         return (int) Math.max(1, (millis + 999) / 1000);

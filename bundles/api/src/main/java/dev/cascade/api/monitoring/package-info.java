@@ -1,6 +1,6 @@
 /** Monitoring: analysis hooks that tools contribute around processing and on a period. */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package dev.cascade.api.monitoring;
 
 import org.osgi.annotation.bundle.Export;

@@ -20,6 +20,7 @@ import dev.cascade.api.tools.ToolManager;
 import dev.cascade.api.tools.ToolResources;
 import java.io.IOException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Dictionary;
@@ -636,6 +637,12 @@ public final class LoopEngine implements ControlLoop {
     @Override
     public LoopWindow loop(Duration last) {
         return timing.window(LoopWindow.seconds(last));
+    }
+
+    @Override
+    public LoopWindow loop(Duration last, java.util.function.Predicate<Instant> include) {
+        int seconds = LoopWindow.pooledSeconds(last);
+        return timing.window(seconds, java.util.Objects.requireNonNull(include, "include"));
     }
 
     private static PairStatus status(Plan.Entry e) {

@@ -4,6 +4,7 @@ import dev.cascade.api.monitoring.Histogram;
 import dev.cascade.api.monitoring.LoopWindow;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import org.HdrHistogram.ConcurrentHistogram;
 import org.HdrHistogram.PackedHistogram;
 import org.HdrHistogram.WriterReaderPhaser;
@@ -22,9 +23,10 @@ import org.HdrHistogram.WriterReaderPhaser;
  *
  * <p>Readers, off the loop thread and under this object's lock, take the inactive pair and add it to the totals since the loop started and to the current interval. {@link #tick} (about once a
  * second, from the engine's watchdog thread) closes the current interval into a ring of the last
- * {@link LoopWindow#MAX_SECONDS}, from which {@link #window} adds up the newest ones: the timing of a recent
- * window at the recording's precision. The ring's histograms are packed (sparse), so a minute of intervals
- * costs kilobytes, not the 37 KB of a full histogram each.
+ * {@link LoopWindow#MAX_POOLED_SECONDS}, from which {@link #window} adds up the newest ones (all of them, or
+ * chosen ones): the timing of a recent window at the recording's precision. The ring's histograms are packed
+ * (sparse): about 1.6 KB each for a second of 1 kHz passes, so five minutes of intervals cost about 1 MB,
+ * not the 37 KB of a full histogram each.
  */
 final class LoopTiming {
 
@@ -32,7 +34,7 @@ final class LoopTiming {
     static final long HIGHEST_NANOS = TimeUnit.HOURS.toNanos(1);
 
     private static final int DIGITS = 2;
-    private static final int RING = LoopWindow.MAX_SECONDS;
+    private static final int RING = LoopWindow.MAX_POOLED_SECONDS;
 
     /** What passes record: their cycle times and their lateness. */
     private static final class Pair {
@@ -137,20 +139,37 @@ final class LoopTiming {
      * in microseconds.
      */
     synchronized LoopWindow window(int seconds) {
+        return window(Math.min(seconds, LoopWindow.MAX_SECONDS), start -> true);
+    }
+
+    /**
+     * Both distributions pooled over those of the newest {@code seconds} ended intervals whose start
+     * {@code include} accepts, in microseconds.
+     */
+    synchronized LoopWindow window(int seconds, Predicate<Instant> include) {
         long n = Math.min(Math.min(seconds, RING), ticks);
-        if (n <= 0) {
-            return LoopWindow.empty(Instant.ofEpochMilli(nowStartMillis));
-        }
         PackedHistogram c = new PackedHistogram(HIGHEST_NANOS, DIGITS);
         PackedHistogram l = new PackedHistogram(HIGHEST_NANOS, DIGITS);
+        long first = -1;
+        long last = -1;
         for (long t = ticks - n; t < ticks; t++) {
             int slot = (int) (t % RING);
+            if (!include.test(Instant.ofEpochMilli(startMillis[slot]))) {
+                continue;
+            }
+            if (first < 0) {
+                first = t;
+            }
+            last = t;
             c.add(cycleRing[slot]);
             l.add(latenessRing[slot]);
         }
+        if (first < 0) {
+            return LoopWindow.empty(Instant.ofEpochMilli(nowStartMillis));
+        }
         return new LoopWindow(
-                Instant.ofEpochMilli(startMillis[(int) ((ticks - n) % RING)]),
-                Instant.ofEpochMilli(endMillis[(int) ((ticks - 1) % RING)]),
+                Instant.ofEpochMilli(startMillis[(int) (first % RING)]),
+                Instant.ofEpochMilli(endMillis[(int) (last % RING)]),
                 HdrSnapshots.of(c, 1000.0, "microseconds", HdrSnapshots.MICROSECOND_BOUNDS),
                 HdrSnapshots.of(l, 1000.0, "microseconds", HdrSnapshots.MICROSECOND_BOUNDS));
     }

@@ -55,6 +55,47 @@ class LoopTimingTest {
     }
 
     @Test
+    void chosenIntervalsArePooledAndTheOthersLeftOut() {
+        LoopTiming timing = new LoopTiming(0);
+        // four intervals, alternately of 5 us and 500 us passes
+        for (int s = 1; s <= 4; s++) {
+            for (int i = 0; i < 100; i++) {
+                timing.record(0, (s % 2 == 1 ? 5 : 500) * US);
+            }
+            timing.tick(s * 1_000L);
+        }
+        LoopWindow odd = timing.window(4, start -> start.toEpochMilli() % 2_000 == 0);
+        assertEquals(200, odd.cycleTime().count());
+        assertEquals(5, odd.cycleTime().max(), 0.1, "only the 5 us intervals: " + odd.cycleTime());
+        assertEquals(Instant.ofEpochMilli(0), odd.start());
+        assertEquals(Instant.ofEpochMilli(3_000), odd.end());
+        LoopWindow even = timing.window(4, start -> start.toEpochMilli() % 2_000 == 1_000);
+        assertEquals(200, even.cycleTime().count());
+        assertEquals(500, even.cycleTime().p50(), 5);
+        assertEquals(Instant.ofEpochMilli(1_000), even.start());
+        assertEquals(Instant.ofEpochMilli(4_000), even.end());
+        assertEquals(timing.window(4), timing.window(4, start -> true), "all of them: the plain window");
+        LoopWindow none = timing.window(4, start -> false);
+        assertEquals(0, none.cycleTime().count());
+        assertEquals(Instant.ofEpochMilli(4_000), none.start());
+        for (int s = 5; s <= 5 + LoopWindow.MAX_POOLED_SECONDS; s++) {
+            timing.record(0, 7 * US);
+            timing.tick(s * 1_000L);
+        }
+        // the 5 us intervals: pushed out by MAX_POOLED_SECONDS newer ones; the 500 us ones were not chosen
+        LoopWindow pooled = timing.window(LoopWindow.MAX_POOLED_SECONDS, start -> start.toEpochMilli() % 2_000 == 0);
+        assertEquals(LoopWindow.MAX_POOLED_SECONDS / 2, pooled.cycleTime().count());
+        assertEquals(7, pooled.cycleTime().max(), 0.1);
+        assertEquals(Instant.ofEpochMilli(6_000), pooled.start());
+        assertEquals(
+                LoopWindow.MAX_SECONDS,
+                timing.window(LoopWindow.MAX_SECONDS).cycleTime().count(),
+                "the plain window still reaches back a minute");
+        LoopWindow newest = timing.window(2, start -> start.toEpochMilli() % 2_000 == 0);
+        assertEquals(1, newest.cycleTime().count(), "only the newest two intervals are looked at");
+    }
+
+    @Test
     void theRingKeepsTheLastMinute() {
         LoopTiming timing = new LoopTiming(0);
         timing.record(0, 7_000 * US);
