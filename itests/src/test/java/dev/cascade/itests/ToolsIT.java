@@ -597,8 +597,8 @@ public class ToolsIT {
             // Issue 6's bound (each tool's pooled p99 at most 10 % above the baseline's) is reported, not asserted:
             // it held in 2 of 5 runs here, the control alone moved by -11 to +5 %, and the throwing tool has a
             // real effect (see the tools README); an assertion would fail CI more often than not.
-            System.out.println("p99 more than 10 % above the baseline: " + failures + "; all: " + report
-                    + "; baseline " + describe(base, baseIntervals) + "; " + loadBefore + ", " + loadAfter);
+            System.out.println("p99 more than 10 % above the baseline: " + failures + "; all: " + report + "; baseline "
+                    + describe(base, baseIntervals) + "; " + loadBefore + ", " + loadAfter);
             demoKeepsRunning();
             assertEquals(PairState.RUNNING, demo().state());
         } finally {

@@ -32,6 +32,10 @@ public class ThrowingFilterBenchmark {
     @Param({"false", "true"})
     boolean throwing;
 
+    /** Whether the core's fault-path warm-up runs first, as in the distribution (megamorphic call sites). */
+    @Param({"false"})
+    boolean warmUp;
+
     Plan.Entry entry;
     PairRuntime runtime;
     long now;
@@ -39,6 +43,9 @@ public class ThrowingFilterBenchmark {
 
     @Setup
     public void setup() {
+        if (warmUp) {
+            FaultPaths.run(20_000);
+        }
         List<FilterSlot> slots = new ArrayList<>(LoopFixture.filters(3));
         if (throwing) {
             Filter thrower = frame -> {
