@@ -454,13 +454,15 @@ public class ToolsIT {
      * printed beside the tools.
      *
      * <p>Asserted for each tool: the loop keeps its rate (at most 3 % fewer passes per interval, besides the
-     * 200 ms the watchdog lets the blocking tool hold the loop in each of its blocks). Reported, not asserted:
-     * its pool's p99 against the baseline's (issue 6 asks for at most 10 % more; not reliably met, see the
-     * tools README). Printed: counts, p99, p99.9, max of every pool, the p99 of each block, quarantine times,
-     * load.
+     * 200 ms the watchdog lets the blocking tool hold the loop in each of its blocks), and its pool's p99 is at
+     * most 10 % above the baseline's. The comparison has two stages: when a tool's pool is above the bound
+     * after the first {@link #ROUNDS} rounds, {@link #MORE_ROUNDS} more rounds of the tools alone follow, and
+     * the bound is asserted on all rounds pooled (nothing is discarded: a real effect stays in the larger
+     * pools, the machine's noise shrinks in them). Printed, per stage: counts, p99, p99.9, max of every pool,
+     * the p99 of each block, quarantine times, load.
      */
     @Test
-    public void eachMisbehavingToolLeavesTheLoopAtItsRateAndItsP99CycleTimeIsMeasured() throws Exception {
+    public void eachMisbehavingToolLeavesTheLoopAtItsRateAndItsP99CycleTimeWithinTenPercent() throws Exception {
         Fixtures fixtures = new Fixtures(context, configurationAdmin);
         CountDownLatch never = new CountDownLatch(1);
         try {
@@ -499,112 +501,142 @@ public class ToolsIT {
             List<String> conditions = new ArrayList<>();
             conditions.add(CONTROL);
             conditions.addAll(MISBEHAVING);
-            List<Instant[]> baseline = new ArrayList<>();
-            Map<String, List<Instant[]>> blocks = new java.util.LinkedHashMap<>();
-            Map<String, List<Long>> quarantineMillis = new java.util.LinkedHashMap<>();
-            for (String c : conditions) {
-                blocks.put(c, new ArrayList<>());
-                quarantineMillis.put(c, new ArrayList<>());
-            }
+            Pools pools = new Pools(conditions);
             Instant at = nextBoundary(loop.loop(Duration.ofSeconds(1)).end());
-            for (int round = 0; round < ROUNDS; round++) {
-                for (String name : conditions) {
-                    // the baseline block: one interval with no tool
-                    Instant end = nextBoundary(at);
-                    baseline.add(new Instant[] {at, end});
-                    at = end;
-                    // the condition's block, from the boundary on
-                    Instant blockEnd;
-                    if (name.equals(CONTROL)) {
-                        blockEnd = nextBoundary(nextBoundary(at));
-                    } else {
-                        long registered = System.nanoTime();
-                        ServiceRegistration<?> r = registerMisbehaving(name, never);
-                        Conditions.await(
-                                name + " quarantined",
-                                DEADLINE,
-                                Duration.ofMillis(10),
-                                () -> tool(name),
-                                t -> t.isPresent() && t.get().state() == ToolState.QUARANTINED);
-                        Instant quarantined = Instant.now();
-                        quarantineMillis.get(name).add((System.nanoTime() - registered) / 1_000_000);
-                        r.unregister();
-                        registrations.remove(r);
-                        Conditions.await(
-                                name + " left", DEADLINE, Duration.ofMillis(10), () -> tool(name), Optional::isEmpty);
-                        Instant until = quarantined.plus(AFTER_QUARANTINE);
-                        blockEnd = at;
-                        while (blockEnd.isBefore(until)) {
-                            blockEnd = nextBoundary(blockEnd);
-                        }
-                    }
-                    blocks.get(name).add(new Instant[] {at, blockEnd});
-                    // one interval left out after the block: what the tool leaves behind (a fresh loop thread, garbage)
-                    // must not count as the loop without it
-                    at = nextBoundary(blockEnd);
-                }
+            at = rounds(ROUNDS, conditions, at, pools, never);
+            List<String> failures = compare(pools, started, loadBefore, "first stage, " + ROUNDS + " rounds");
+            if (!failures.isEmpty()) {
+                // inconclusive: more rounds of the tools, pooled with the first ones (nothing is discarded)
+                rounds(MORE_ROUNDS, MISBEHAVING, at, pools, never);
+                failures = compare(
+                        pools, started, loadBefore, "both stages, " + ROUNDS + " + " + MORE_ROUNDS + " rounds");
             }
-            long seconds = (System.nanoTime() - started) / 1_000_000_000L;
-            String loadAfter = load();
-            Duration reach = Duration.ofSeconds(LoopWindow.MAX_POOLED_SECONDS);
-            if (seconds + 5 > LoopWindow.MAX_POOLED_SECONDS
-                    || loop.loop(reach, start -> true).start().isAfter(baseline.get(0)[0])) {
-                throw new AssertionError("the measurement took " + seconds + " s, longer than the loop keeps its"
-                        + " intervals; the test thread is too slow on this machine: " + loadAfter);
-            }
-            LoopWindow base = loop.loop(reach, in(baseline));
-            long baseIntervals = intervals(baseline);
-            double basePerInterval = base.cycleTime().count() / (double) baseIntervals;
-            System.out.println(String.format(
-                    Locale.ROOT,
-                    "p99 cycle time with misbehaving tools, %d rounds in %d s (%s before, %s after): baseline %s",
-                    ROUNDS,
-                    seconds,
-                    loadBefore,
-                    loadAfter,
-                    describe(base, baseIntervals)));
-            System.out.println("  baseline blocks' p99: " + perBlock(reach, baseline));
-            List<String> report = new ArrayList<>();
-            List<String> failures = new ArrayList<>();
-            for (String name : conditions) {
-                List<Instant[]> b = blocks.get(name);
-                LoopWindow with = loop.loop(reach, in(b));
-                long n = intervals(b);
-                double change = 100 * (with.cycleTime().p99() / base.cycleTime().p99() - 1);
-                String line = String.format(
-                        Locale.ROOT,
-                        "%s: %s, p99 %+.1f %% against the baseline%s",
-                        name,
-                        describe(with, n),
-                        change,
-                        name.equals(CONTROL) ? "" : "; quarantined after (ms) " + quarantineMillis.get(name));
-                System.out.println(line);
-                System.out.println("  its blocks' p99: " + perBlock(reach, b));
-                report.add(line);
-                // 1 kHz: some 1,000 passes an interval, so that the pooled p99 is the 200th or so longest pass
-                assertTrue(line, base.cycleTime().count() >= 900L * baseIntervals);
-                // the loop keeps its rate: at most 3 % fewer passes per interval; the blocking tool holds one
-                // pass for the watchdog's 200 ms (and the deadlines in it are missed) in each of its blocks
-                double held = name.equals("itest.blocking") ? b.size() * 0.25 * 1000 : 0;
-                assertTrue(
-                        line + "; baseline " + basePerInterval + " passes an interval",
-                        with.cycleTime().count() >= 0.97 * basePerInterval * n - held);
-                if (!name.equals(CONTROL)
-                        && with.cycleTime().p99() > 1.10 * base.cycleTime().p99()) {
-                    failures.add(line);
-                }
-            }
-            // Issue 6's bound (each tool's pooled p99 at most 10 % above the baseline's) is reported, not asserted:
-            // it held in 2 of 5 runs here, the control alone moved by -11 to +5 %, and the throwing tool has a
-            // real effect (see the tools README); an assertion would fail CI more often than not.
-            System.out.println("p99 more than 10 % above the baseline: " + failures + "; all: " + report + "; baseline "
-                    + describe(base, baseIntervals) + "; " + loadBefore + ", " + loadAfter);
+            assertTrue(
+                    "the loop's pooled p99 cycle time more than 10 % above the baseline with " + failures,
+                    failures.isEmpty());
             demoKeepsRunning();
             assertEquals(PairState.RUNNING, demo().state());
         } finally {
             never.countDown(); // an abandoned loop thread still blocked in the blocking tool ends
             fixtures.cleanUp();
         }
+    }
+
+    /** The blocks of one run, {start, end} each: the baseline's, each condition's; each tool's quarantine times. */
+    private static final class Pools {
+        final List<Instant[]> baseline = new ArrayList<>();
+        final Map<String, List<Instant[]>> blocks = new java.util.LinkedHashMap<>();
+        final Map<String, List<Long>> quarantineMillis = new java.util.LinkedHashMap<>();
+
+        Pools(List<String> conditions) {
+            for (String c : conditions) {
+                blocks.put(c, new ArrayList<>());
+                quarantineMillis.put(c, new ArrayList<>());
+            }
+        }
+    }
+
+    /**
+     * Runs {@code n} rounds from the interval boundary {@code at}: per condition a baseline block, the
+     * condition's block, one interval left out. Adds the blocks to {@code pools}; returns the next boundary.
+     */
+    private Instant rounds(int n, List<String> conditions, Instant at, Pools pools, CountDownLatch never)
+            throws Exception {
+        for (int round = 0; round < n; round++) {
+            for (String name : conditions) {
+                // the baseline block: one interval with no tool
+                Instant end = nextBoundary(at);
+                pools.baseline.add(new Instant[] {at, end});
+                at = end;
+                // the condition's block, from the boundary on
+                Instant blockEnd;
+                if (name.equals(CONTROL)) {
+                    blockEnd = nextBoundary(nextBoundary(at));
+                } else {
+                    long registered = System.nanoTime();
+                    ServiceRegistration<?> r = registerMisbehaving(name, never);
+                    Conditions.await(
+                            name + " quarantined",
+                            DEADLINE,
+                            Duration.ofMillis(10),
+                            () -> tool(name),
+                            t -> t.isPresent() && t.get().state() == ToolState.QUARANTINED);
+                    Instant quarantined = Instant.now();
+                    pools.quarantineMillis.get(name).add((System.nanoTime() - registered) / 1_000_000);
+                    r.unregister();
+                    registrations.remove(r);
+                    Conditions.await(
+                            name + " left", DEADLINE, Duration.ofMillis(10), () -> tool(name), Optional::isEmpty);
+                    Instant until = quarantined.plus(AFTER_QUARANTINE);
+                    blockEnd = at;
+                    while (blockEnd.isBefore(until)) {
+                        blockEnd = nextBoundary(blockEnd);
+                    }
+                }
+                pools.blocks.get(name).add(new Instant[] {at, blockEnd});
+                // one interval left out after the block: what the tool leaves behind (a fresh loop thread, garbage)
+                // must not count as the loop without it
+                at = nextBoundary(blockEnd);
+            }
+        }
+        return at;
+    }
+
+    /**
+     * Compares each condition's pool with the baseline's: prints counts, p99, p99.9, max of every pool and
+     * the p99 of each block, asserts that the loop kept its rate, and returns the tools whose pooled p99 is
+     * more than 10 % above the baseline's.
+     */
+    private List<String> compare(Pools pools, long started, String loadBefore, String stage) {
+        long seconds = (System.nanoTime() - started) / 1_000_000_000L;
+        String loadAfter = load();
+        Duration reach = Duration.ofSeconds(LoopWindow.MAX_POOLED_SECONDS);
+        if (seconds + 5 > LoopWindow.MAX_POOLED_SECONDS
+                || loop.loop(reach, start -> true).start().isAfter(pools.baseline.get(0)[0])) {
+            throw new AssertionError("the measurement took " + seconds + " s, longer than the loop keeps its"
+                    + " intervals; the test thread is too slow on this machine: " + loadAfter);
+        }
+        LoopWindow base = loop.loop(reach, in(pools.baseline));
+        long baseIntervals = intervals(pools.baseline);
+        double basePerInterval = base.cycleTime().count() / (double) baseIntervals;
+        System.out.println(String.format(
+                Locale.ROOT,
+                "p99 cycle time with misbehaving tools, %s in %d s (%s before, %s after): baseline %s",
+                stage,
+                seconds,
+                loadBefore,
+                loadAfter,
+                describe(base, baseIntervals)));
+        System.out.println("  baseline blocks' p99: " + perBlock(reach, pools.baseline));
+        List<String> failures = new ArrayList<>();
+        for (Map.Entry<String, List<Instant[]>> e : pools.blocks.entrySet()) {
+            String name = e.getKey();
+            List<Instant[]> b = e.getValue();
+            LoopWindow with = loop.loop(reach, in(b));
+            long n = intervals(b);
+            double change = 100 * (with.cycleTime().p99() / base.cycleTime().p99() - 1);
+            String line = String.format(
+                    Locale.ROOT,
+                    "%s: %s, p99 %+.1f %% against the baseline%s",
+                    name,
+                    describe(with, n),
+                    change,
+                    name.equals(CONTROL) ? "" : "; quarantined after (ms) " + pools.quarantineMillis.get(name));
+            System.out.println(line);
+            System.out.println("  its blocks' p99: " + perBlock(reach, b));
+            // 1 kHz: some 1,000 passes an interval, so that the pooled p99 is the 200th or so longest pass
+            assertTrue(line, base.cycleTime().count() >= 900L * baseIntervals);
+            // the loop keeps its rate: at most 3 % fewer passes per interval; the blocking tool holds one
+            // pass for the watchdog's 200 ms (and the deadlines in it are missed) in each of its blocks
+            double held = name.equals("itest.blocking") ? b.size() * 0.25 * 1000 : 0;
+            assertTrue(
+                    line + "; baseline " + basePerInterval + " passes an interval",
+                    with.cycleTime().count() >= 0.97 * basePerInterval * n - held);
+            if (!name.equals(CONTROL) && with.cycleTime().p99() > 1.10 * base.cycleTime().p99()) {
+                failures.add(line);
+            }
+        }
+        return failures;
     }
 
     /** Accepts the intervals that start within one of {@code blocks} (each {start, end}). */
@@ -660,6 +692,8 @@ public class ToolsIT {
     private static final String CONTROL = "no tool (control)";
 
     private static final int ROUNDS = 8;
+    /** Rounds of the tools alone, pooled with the first {@link #ROUNDS}, when those are inconclusive. */
+    private static final int MORE_ROUNDS = 6;
     private static final int WARM_UP_SECONDS = 20;
     private static final Duration AFTER_QUARANTINE = Duration.ofSeconds(1);
 

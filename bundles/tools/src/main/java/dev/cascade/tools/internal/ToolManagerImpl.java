@@ -22,6 +22,7 @@ import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.osgi.framework.Bundle;
@@ -79,7 +80,7 @@ public final class ToolManagerImpl implements ToolManager {
         @AttributeDefinition(
                 name = "Fault limit",
                 description = "Faults within the fault window that quarantine a tool.")
-        int faultLimit() default 5;
+        int faultLimit() default 3;
 
         @AttributeDefinition(
                 name = "Fault window",
@@ -478,9 +479,36 @@ public final class ToolManagerImpl implements ToolManager {
         TrackedTool tool = byServiceId.get(serviceId); // no lock: the loop thread calls this
         if (tool != null) {
             tool.faults.incrementAndGet();
-            tool.recentFaults.incrementAndGet();
+            long recent = tool.recentFaults.incrementAndGet();
             tool.lastFault = what;
+            // the fault that fills the window is acted on now, not at the next sample: each call into a faulty
+            // tool costs the loop (a throwing call takes tens of microseconds when its code is cold)
+            if (recent + tool.priorFaults >= settings.faultLimit()
+                    && tool.faultLimitReported.compareAndSet(false, true)) {
+                try {
+                    sampler.execute(() -> faultLimitReached(tool));
+                } catch (RejectedExecutionException e) {
+                    // the manager is going away: nothing left to quarantine for
+                }
+            }
         }
+    }
+
+    /** On the sampler's thread: quarantines {@code tool}, whose faults filled the window, if it still runs. */
+    private void faultLimitReached(TrackedTool tool) {
+        synchronized (this) {
+            if (tools.get(tool.serviceId) != tool || !tool.permitted()) {
+                tool.faultLimitReported.set(false);
+                return;
+            }
+            quarantine(tool, faultReason(tool.recentFaults.get() + tool.priorFaults, tool));
+        }
+        changed();
+    }
+
+    private String faultReason(long faults, TrackedTool tool) {
+        return faults + " faults within " + settings.faultWindowSamples() * settings.sampleMillis() + " ms (last: "
+                + tool.lastFault + ")";
     }
 
     @Override
@@ -541,10 +569,7 @@ public final class ToolManagerImpl implements ToolManager {
     private boolean enforce(TrackedTool t, double cpu, double bytesPerSecond, long recentFaults) {
         ToolAllocation c = t.contract;
         if (recentFaults >= settings.faultLimit()) {
-            quarantine(
-                    t,
-                    recentFaults + " faults within " + settings.faultWindowSamples() * settings.sampleMillis()
-                            + " ms (last: " + t.lastFault + ")");
+            quarantine(t, faultReason(recentFaults, t));
             return true;
         }
         double heapBytesPerSecond = c.heapMb() * 1024.0 * 1024.0;

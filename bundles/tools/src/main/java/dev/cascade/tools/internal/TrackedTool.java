@@ -7,6 +7,7 @@ import dev.cascade.api.tools.ToolState;
 import dev.cascade.api.tools.ToolUsage;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** One tool as the manager tracks it. Fields are guarded by the manager, except the fault counters. */
@@ -34,6 +35,14 @@ final class TrackedTool {
     final AtomicLong faults = new AtomicLong();
     final AtomicLong recentFaults = new AtomicLong();
     volatile String lastFault = "";
+    /**
+     * The faults of the intervals that stay in the window at the next sample (all but the oldest), so that the
+     * fault which fills the window can be told on the loop thread; written by the sampler.
+     */
+    volatile long priorFaults;
+    /** Set by the fault that fills the window, until the manager has acted on it (or on release). */
+    final AtomicBoolean faultLimitReported = new AtomicBoolean();
+
     private long[] faultHistory = new long[0];
     private int faultNext;
 
@@ -71,6 +80,7 @@ final class TrackedTool {
         for (long f : faultHistory) {
             sum += f;
         }
+        priorFaults = sum - faultHistory[faultNext];
         return sum;
     }
 
@@ -78,6 +88,8 @@ final class TrackedTool {
     void clearFaults() {
         java.util.Arrays.fill(faultHistory, 0);
         recentFaults.set(0);
+        priorFaults = 0;
+        faultLimitReported.set(false);
     }
 
     boolean permitted() {
@@ -120,6 +132,11 @@ final class TrackedTool {
     }
 
     ToolInfo info() {
-        return new ToolInfo(name, bundle, kind, state, reason, contract, usage);
+        ToolUsage u = usage; // measured at the last sample; the faults "so far" are counted as they come
+        long f = faults.get();
+        if (f != u.faults()) {
+            u = new ToolUsage(u.cpu(), u.allocatedBytesPerSecond(), u.threads(), u.calls(), f);
+        }
+        return new ToolInfo(name, bundle, kind, state, reason, contract, u);
     }
 }

@@ -208,6 +208,28 @@ class ToolManagerTest {
     }
 
     @Test
+    void theFaultThatFillsTheWindowQuarantinesAtOnceNotAtTheNextSample() throws Exception {
+        // the background sampler's interval is a minute: a quarantine within the test's deadline is the prompt one
+        ToolManagerImpl m = manager("sampleMillis", 60_000L, "faultLimit", 3, "faultWindowMillis", 300_000L);
+        long id = add(m, NO_OP, "Filter", "broken");
+        m.fault(id, "threw");
+        m.sample(); // the window: one fault in an earlier interval ...
+        m.fault(id, "threw"); // ... and one in this one
+        assertEquals(ToolState.ACTIVE, info(m, "broken").state(), "two faults are within the limit");
+        m.fault(id, "threw IllegalStateException");
+        ToolInfo q = await("broken quarantined", () -> info(m, "broken"), t -> t.state() == ToolState.QUARANTINED);
+        assertTrue(q.reason().startsWith("3 faults within 300000 ms (last: threw IllegalStateException)"), q.reason());
+
+        // released, it starts with a clean window and is quarantined again at its third fault
+        m.release("broken");
+        m.fault(id, "threw");
+        m.fault(id, "threw");
+        assertEquals(ToolState.ACTIVE, info(m, "broken").state());
+        m.fault(id, "threw");
+        await("broken quarantined again", () -> info(m, "broken"), t -> t.state() == ToolState.QUARANTINED);
+    }
+
+    @Test
     void steadyFaultsAtALowRateAddUpOverTheWindow() {
         // intervals driven by hand: the background sampler's interval is a minute
         ToolManagerImpl m = manager("sampleMillis", 60_000L, "faultLimit", 5, "faultWindowMillis", 300_000L);
