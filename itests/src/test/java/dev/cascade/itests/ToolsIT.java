@@ -508,8 +508,8 @@ public class ToolsIT {
             if (!failures.isEmpty()) {
                 // inconclusive: more rounds of the tools, pooled with the first ones (nothing is discarded)
                 rounds(MORE_ROUNDS, MISBEHAVING, at, pools, never);
-                failures = compare(
-                        pools, started, loadBefore, "both stages, " + ROUNDS + " + " + MORE_ROUNDS + " rounds");
+                failures =
+                        compare(pools, started, loadBefore, "both stages, " + ROUNDS + " + " + MORE_ROUNDS + " rounds");
             }
             assertTrue(
                     "the loop's pooled p99 cycle time more than 10 % above the baseline with " + failures,
@@ -592,7 +592,9 @@ public class ToolsIT {
         String loadAfter = load();
         Duration reach = Duration.ofSeconds(LoopWindow.MAX_POOLED_SECONDS);
         if (seconds + 5 > LoopWindow.MAX_POOLED_SECONDS
-                || loop.loop(reach, start -> true).start().isAfter(pools.baseline.get(0)[0])) {
+                || loop.loop(reach, start -> true)
+                        .start()
+                        .isAfter(pools.baseline.get(0)[0])) {
             throw new AssertionError("the measurement took " + seconds + " s, longer than the loop keeps its"
                     + " intervals; the test thread is too slow on this machine: " + loadAfter);
         }
@@ -632,7 +634,8 @@ public class ToolsIT {
             assertTrue(
                     line + "; baseline " + basePerInterval + " passes an interval",
                     with.cycleTime().count() >= 0.97 * basePerInterval * n - held);
-            if (!name.equals(CONTROL) && with.cycleTime().p99() > 1.10 * base.cycleTime().p99()) {
+            if (!name.equals(CONTROL)
+                    && with.cycleTime().p99() > 1.10 * base.cycleTime().p99()) {
                 failures.add(line);
             }
         }
@@ -694,6 +697,7 @@ public class ToolsIT {
     private static final int ROUNDS = 8;
     /** Rounds of the tools alone, pooled with the first {@link #ROUNDS}, when those are inconclusive. */
     private static final int MORE_ROUNDS = 6;
+
     private static final int WARM_UP_SECONDS = 20;
     private static final Duration AFTER_QUARANTINE = Duration.ofSeconds(1);
 

@@ -59,8 +59,12 @@ final class FilterSlot {
 
     final AtomicLong faults = new AtomicLong();
     volatile Fault lastFault;
-    /** While suspect, every call is timed (otherwise one cycle in {@link FilterChain#SAMPLE}). */
-    volatile boolean suspect;
+    /**
+     * While suspect, every call is timed (otherwise one cycle in {@link FilterChain#SAMPLE}). A new filter is
+     * suspect until it has kept its budget {@link #CLEAN_CALLS_TO_TRUST} timed calls in a row, so a tool that
+     * overruns from the start is caught on its first call, not up to 16 cycles later.
+     */
+    volatile boolean suspect = true;
     /** Timed calls within budget after which a suspect filter is timed one cycle in 16 again. */
     static final int CLEAN_CALLS_TO_TRUST = 64;
 
