@@ -31,6 +31,8 @@ final class FilterChain {
 
     /** Every filter, pre stage first, then transform, then post; each stage in ranking order. */
     private final FilterSlot[] slots;
+    /** The smallest time budget of the chain's filters; {@link Long#MAX_VALUE} without filters. */
+    final long minBudgetNanos;
 
     private final int preEnd;
     private final int transformEnd;
@@ -42,6 +44,11 @@ final class FilterChain {
 
     private FilterChain(FilterSlot[] slots, int preEnd, int transformEnd) {
         this.slots = slots;
+        long min = Long.MAX_VALUE;
+        for (FilterSlot slot : slots) {
+            min = Math.min(min, slot.budgetNanos);
+        }
+        this.minBudgetNanos = min;
         this.preEnd = preEnd;
         this.transformEnd = transformEnd;
         this.credit = credit(slots);

@@ -111,6 +111,12 @@ final class PairRuntime {
     private FilterChain chain = FilterChain.EMPTY;
     private boolean bumpless = true;
     private long lastCycleNanos;
+    /**
+     * Set by the loop thread when a pass this pair ran in took longer than the loop's typical pass by more
+     * than the smallest filter budget: some call may have overrun on an untimed cycle, so the pair's next
+     * cycle times every call.
+     */
+    boolean timeNextCycle;
     /** Weight of a new squared error in the 10-second exponential mean: 1 - exp(-period / 10 s). */
     private double rmsAlpha;
 
@@ -147,6 +153,11 @@ final class PairRuntime {
     }
 
     /** @return the cycles run; read this first from another thread, then the other status fields */
+    /** @return whether this pair's last cycle ran in the pass that started at {@code passNanos} */
+    boolean ranIn(long passNanos) {
+        return lastCycleNanos == passNanos;
+    }
+
     long cycles() {
         return (long) CYCLES.getAcquire(this);
     }
@@ -337,7 +348,8 @@ final class PairRuntime {
             f.e2 = (mask & 4) == 0 ? 0 : (v[SETPOINT + 2] + v[SHIFT + 2] - y2) * share;
             FilterChain chain = this.chain;
             // this pair's timing sample: always its first cycle, then one in SAMPLE at its own phase
-            boolean sampled = cycle == 0 || ((cycle + samplePhase) & (FilterChain.SAMPLE - 1)) == 0;
+            boolean sampled = timeNextCycle || cycle == 0 || ((cycle + samplePhase) & (FilterChain.SAMPLE - 1)) == 0;
+            timeNextCycle = false;
             long clock = chain.pre(f, sampled, fence);
 
             // decoupling PI in velocity form through T, weighted by confidence

@@ -12,13 +12,23 @@ import dev.cascade.api.domain.DomainAdapter;
  * @param collector where measurements go, or null
  * @param byId the entries by pair id
  */
-record Plan(Entry[] entries, MeasurementCollector collector, java.util.Map<String, Entry> byId) {
+record Plan(
+        Entry[] entries, MeasurementCollector collector, java.util.Map<String, Entry> byId, long minFilterBudgetNanos) {
 
     static final Plan EMPTY = new Plan(new Entry[0], null);
 
     /** A plan of {@code entries}, indexed by pair id once here so lookups off the loop need no scan. */
     Plan(Entry[] entries, MeasurementCollector collector) {
-        this(entries, collector, index(entries));
+        this(entries, collector, index(entries), minFilterBudget(entries));
+    }
+
+    /** The smallest time budget among the filters of {@code entries}; {@link Long#MAX_VALUE} without any. */
+    private static long minFilterBudget(Entry[] entries) {
+        long min = Long.MAX_VALUE;
+        for (Entry e : entries) {
+            min = Math.min(min, e.chain().minBudgetNanos);
+        }
+        return min;
     }
 
     private static java.util.Map<String, Entry> index(Entry[] entries) {

@@ -340,42 +340,8 @@ class LoopEngineTest {
     void onlyFiltersTheToolManagerPermitsRunAndTheirFaultsAreReported() throws Exception {
         plant("h1", "u1");
         engine.put("pid-a", Configs.settings("id", "a", "parent", "h1", "child", "u1", "rate", "100"));
-        java.util.Set<Long> refused = java.util.concurrent.ConcurrentHashMap.newKeySet();
-        java.util.List<String> faults = new java.util.concurrent.CopyOnWriteArrayList<>();
-        Runnable[] listener = new Runnable[1];
-        engine.setToolManager(new dev.cascade.api.tools.ToolManager() {
-            public java.util.List<dev.cascade.api.tools.ToolInfo> tools() {
-                return java.util.List.of();
-            }
-
-            public dev.cascade.api.tools.ToolCapacity capacity() {
-                dev.cascade.api.tools.ToolAllocation none = new dev.cascade.api.tools.ToolAllocation(0, 0, 0, 0, 0);
-                return new dev.cascade.api.tools.ToolCapacity(none, none);
-            }
-
-            public void quarantine(String name, String reason) {}
-
-            public void quarantine(long serviceId, String reason) {}
-
-            public void release(String name) {}
-
-            public void stop(String name) {}
-
-            public void start(String name) {}
-
-            public boolean permits(long serviceId) {
-                return !refused.contains(serviceId);
-            }
-
-            public void fault(long serviceId, String what) {
-                faults.add(serviceId + " " + what);
-            }
-
-            public AutoCloseable onChange(Runnable l) {
-                listener[0] = l;
-                return () -> {};
-            }
-        });
+        RecordingToolManager manager = new RecordingToolManager();
+        engine.setToolManager(manager);
         int[] calls = new int[1];
         engine.addFilter(frame -> calls[0]++, Map.of(Filter.STAGE, "pre", "service.id", 50L));
         engine.addFilter(
@@ -384,14 +350,96 @@ class LoopEngineTest {
                 },
                 Map.of(Filter.STAGE, "post", "service.id", 51L));
         await("the permitted filter runs", () -> calls[0] > 10);
-        await("the broken one's faults reach the tool manager", () -> faults.contains("51 threw"));
+        await("the broken one's faults reach the tool manager", () -> manager.faults.contains("51 threw"));
 
-        refused.add(50L);
-        listener[0].run(); // the tool manager quarantined it
+        manager.refused.add(50L);
+        manager.listener.run(); // the tool manager quarantined it
         int seen = calls[0];
         long cycles = status("a").cycles();
         await("the loop goes on", () -> status("a").cycles() > cycles + 20);
         assertTrue(calls[0] <= seen + 1, "a quarantined filter is not called: " + seen + " -> " + calls[0]);
+    }
+
+    @Test
+    void aFilterThatStartsToOverrunOnAnUntimedCycleIsCaughtOnThePairsNextCycle() throws Exception {
+        plant("h1", "u1");
+        engine.put("pid-a", Configs.settings("id", "a", "parent", "h1", "child", "u1", "rate", "100"));
+        RecordingToolManager manager = new RecordingToolManager();
+        engine.setToolManager(manager);
+        int[] filterCalls = {0};
+        int[] slowCalls = {0};
+        List<Integer> slowCallsWhenReported = new CopyOnWriteArrayList<>();
+        manager.onFault = what -> slowCallsWhenReported.add(slowCalls[0]);
+        // trusted after 64 timed calls within budget (a new filter is timed on every call), then slow for good:
+        // 30 ms against a 10 ms budget, starting on whichever cycle of the pair's one-in-16 sample
+        engine.addFilter(
+                frame -> {
+                    if (++filterCalls[0] > 200) {
+                        slowCalls[0]++;
+                        long until = System.nanoTime() + 30_000_000;
+                        while (System.nanoTime() < until) {
+                            Thread.onSpinWait();
+                        }
+                    }
+                },
+                Map.of(Filter.STAGE, "pre", ToolResources.MAX_CALL_MICROS, "10000", "service.id", 60L));
+        await("the slow filter is reported", () -> !slowCallsWhenReported.isEmpty());
+        // its first slow call made a long pass, so the pair's next cycle timed it (fault 1, suspect), and the
+        // one after (fault 2: two in a row are reported); with the sample alone up to 15 more slow calls
+        assertTrue(
+                slowCallsWhenReported.get(0) <= 3,
+                "reported after " + slowCallsWhenReported.get(0) + " slow calls: " + manager.faults);
+    }
+
+    /** A tool manager that permits what is not refused and records the faults reported to it. */
+    private static final class RecordingToolManager implements dev.cascade.api.tools.ToolManager {
+        final java.util.Set<Long> refused = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        final List<String> faults = new CopyOnWriteArrayList<>();
+        volatile Consumer<String> onFault = what -> {};
+        volatile Runnable listener = () -> {};
+
+        @Override
+        public List<dev.cascade.api.tools.ToolInfo> tools() {
+            return List.of();
+        }
+
+        @Override
+        public dev.cascade.api.tools.ToolCapacity capacity() {
+            dev.cascade.api.tools.ToolAllocation none = new dev.cascade.api.tools.ToolAllocation(0, 0, 0, 0, 0);
+            return new dev.cascade.api.tools.ToolCapacity(none, none);
+        }
+
+        @Override
+        public void quarantine(String name, String reason) {}
+
+        @Override
+        public void quarantine(long serviceId, String reason) {}
+
+        @Override
+        public void release(String name) {}
+
+        @Override
+        public void stop(String name) {}
+
+        @Override
+        public void start(String name) {}
+
+        @Override
+        public boolean permits(long serviceId) {
+            return !refused.contains(serviceId);
+        }
+
+        @Override
+        public void fault(long serviceId, String what) {
+            faults.add(serviceId + " " + what);
+            onFault.accept(what);
+        }
+
+        @Override
+        public AutoCloseable onChange(Runnable l) {
+            listener = l;
+            return () -> {};
+        }
     }
 
     @Test
