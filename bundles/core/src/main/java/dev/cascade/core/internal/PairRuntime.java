@@ -136,11 +136,18 @@ final class PairRuntime {
     private boolean bumpless = true;
     private boolean probes;
 
-    private PairSettings settings;
-    private FilterChain chain = FilterChain.EMPTY;
-    private Frame frame;
-    // Replaced by freshFrames() when the watchdog abandons a thread stuck in a tool that holds it.
-    private Reading reading;
+    // References last, in this order on purpose: a copying collector (G1 young collections) copies the
+    // objects a copied object refers to depth first, the last reference first, so the frame and the reading,
+    // declared last, land right after this object and the cold ones (the probe, the tensor) after them.
+
+    final String pid;
+    private PairSettings.StalePolicy stalePolicy;
+    /**
+     * The probe's numbers per axis, only touched while it probes: its amplitude (from the settings), its
+     * part of the output (level times the amplitude in force at the last flip), its level (-1, 0 or +1).
+     * Null until the settings give an amplitude (without one the probe adds nothing).
+     */
+    private double[] probe;
 
     volatile Tensor tensor;
     /** The tensor T and kp were derived from (its identified time constants). */
@@ -149,16 +156,11 @@ final class PairRuntime {
     private Tensor confidenceOf;
     volatile PairState state = PairState.WAITING;
     volatile String reason = "";
-
-    // ---- cold references
-
-    final String pid;
-    private PairSettings.StalePolicy stalePolicy;
-    /**
-     * The probe's numbers per axis, only touched while it probes: its amplitude (from the settings), its
-     * part of the output (level times the amplitude in force at the last flip), its level (-1, 0 or +1).
-     */
-    private final double[] probe;
+    private PairSettings settings;
+    private FilterChain chain = FilterChain.EMPTY;
+    // Replaced by freshFrames() when the watchdog abandons a thread stuck in a tool that holds it.
+    private Reading reading;
+    private Frame frame;
 
     private static final int PROBE_AMPLITUDE = 0;
     private static final int PROBE_OFFSET = 3;
@@ -184,7 +186,6 @@ final class PairRuntime {
         // the frame and the reading right after this object, so that a pair's hot objects lie together
         this.frame = new Frame(settings.id(), settings.axisMask());
         this.reading = new Reading();
-        this.probe = new double[9];
         this.tensor = new Tensor(settings.initialTensor().clone(), 0, settings.initialConfidence());
         // seeded by the pair id, so a run is reproducible and pairs probe independently
         this.probeRandom = settings.id().hashCode() * 0x9E3779B97F4A7C15L | 1;
@@ -232,7 +233,12 @@ final class PairRuntime {
         max0 = max[0];
         max1 = max[1];
         max2 = max[2];
-        System.arraycopy(amplitude, 0, probe, PROBE_AMPLITUDE, 3);
+        if (probes && probe == null) {
+            probe = new double[9];
+        }
+        if (probe != null) {
+            System.arraycopy(amplitude, 0, probe, PROBE_AMPLITUDE, 3);
+        }
         gains(tensor);
         ki = Double.isNaN(s.ki()) ? 1 / s.closedLoopSeconds() : s.ki();
         period = 1.0 / s.rateHz();
@@ -290,6 +296,9 @@ final class PairRuntime {
      */
     private void probe(Frame f, double dt, double scale) {
         double[] v = this.probe;
+        if (v == null) {
+            return; // no amplitude on any axis: nothing to add
+        }
         double flip = dt / (0.5 * closedLoopSeconds);
         for (int j = 0; j < 3; j++) {
             double amplitude = v[PROBE_AMPLITUDE + j];
