@@ -108,8 +108,8 @@ class PairRuntimeTest {
 
     @Test
     void newSettingsGiveTheCycleAFreshFrame() {
-        // a stale cycle writes no error or confidence into the frame: right after new settings the collector
-        // sees those of a new frame (0), not the last cycle's, as when the frame was a new object
+        // a stale cycle writes no error into the frame: right after new settings the collector
+        // sees that of a new frame (0), not the last cycle's, as when the frame was a new object
         configure("setpoint", "3, 4, 0", "ki", "1");
         for (int k = 0; k < 5; k++) {
             cycle();
@@ -117,7 +117,7 @@ class PairRuntimeTest {
         configure("setpoint", "2, 4, 0", "ki", "1");
         plant.quality = Quality.BAD;
         List<double[]> seen = new ArrayList<>();
-        MeasurementCollector collector = m -> seen.add(new double[] {m.error(0), m.error(1), m.confidence()});
+        MeasurementCollector collector = m -> seen.add(new double[] {m.error(0), m.error(1), m.error(2)});
         Plan.Entry entry =
                 new Plan.Entry(pair, settings, plant.parent, plant.child, new PairRuntime[0], chain(), 1, "", 1, 2);
         pair.cycle(entry, now, wall, collector, fence);
