@@ -208,7 +208,7 @@ final class PairRuntime {
             if (settings.axisMask() != s.axisMask() || !settings.id().equals(s.id())) {
                 frame = new Frame(s.id(), s.axisMask());
             } else {
-                // frame.clear();
+                frame.clear();
             }
         }
         settings = s;
