@@ -56,7 +56,7 @@ final class PairRuntime {
 
     // The fields are laid out for the cycle's cache lines. HotSpot (JDK 15 and later) places a class's
     // 8-byte fields first, in declaration order, then the 4-byte ones, the booleans and the references last;
-    // so the fields a cycle does not touch (counters that move only on a fault, the probe's state, the id)
+    // so the fields a cycle does not touch (counters that move only on a fault, the probe's seed and pace)
     // are declared first and sit next to the header, and everything a cycle reads or writes follows in one
     // stretch: the pair's numbers are fields of this object rather than arrays of their own, so a cycle
     // reads this object, its frame and its reading, and no pointer in between.
