@@ -47,6 +47,7 @@ public final class HeapPerPair {
             }
             long withDomains = usedAfterGc(memory);
             Plan.Entry[] entries = new Plan.Entry[n];
+            FilterChain.Pool chains = new FilterChain.Pool(); // as the engine shares them
             for (int i = 0; i < n; i++) {
                 String id = String.format("p%06d", i);
                 PairSettings s = LoopFixture.settings(id, id + "-parent", id + "-child", rate);
@@ -56,7 +57,7 @@ public final class HeapPerPair {
                         parents[i],
                         children[i],
                         new PairRuntime[0],
-                        FilterChain.of(filters, s),
+                        chains.share(FilterChain.of(filters, s)),
                         1.0,
                         "",
                         1,

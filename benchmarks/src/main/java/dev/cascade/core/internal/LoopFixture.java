@@ -120,6 +120,14 @@ final class LoopFixture {
 
     /** A ready plan entry for one pair with its own in-memory domains and the given filters. */
     static Plan.Entry entry(String id, double rateHz, List<FilterSlot> filters) {
+        return entry(id, rateHz, filters, new FilterChain.Pool());
+    }
+
+    /**
+     * A ready plan entry whose chain comes from {@code chains}, as the engine gives pairs that run the same
+     * filters one shared chain.
+     */
+    static Plan.Entry entry(String id, double rateHz, List<FilterSlot> filters, FilterChain.Pool chains) {
         PairSettings s = settings(id, id + "-parent", id + "-child", rateHz);
         Child child = new Child();
         return new Plan.Entry(
@@ -128,7 +136,7 @@ final class LoopFixture {
                 new Parent(child),
                 child,
                 new PairRuntime[0],
-                FilterChain.of(filters, s),
+                chains.share(FilterChain.of(filters, s)),
                 1.0,
                 "",
                 1,
@@ -138,8 +146,9 @@ final class LoopFixture {
     /** {@code count} entries, ids {@code p000000}, {@code p000001}, ... */
     static Plan.Entry[] entries(int count, double rateHz, List<FilterSlot> filters) {
         Plan.Entry[] entries = new Plan.Entry[count];
+        FilterChain.Pool chains = new FilterChain.Pool();
         for (int i = 0; i < count; i++) {
-            entries[i] = entry(String.format("p%06d", i), rateHz, filters);
+            entries[i] = entry(String.format("p%06d", i), rateHz, filters, chains);
         }
         return entries;
     }

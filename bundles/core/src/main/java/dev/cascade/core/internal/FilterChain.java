@@ -101,6 +101,25 @@ final class FilterChain {
         return n;
     }
 
+    /**
+     * The chains of one plan that keep no per-pair state (no filter with a maximum call rate), by the filters
+     * they run: pairs that run the same filters share one chain, so a sweep over many pairs reads one chain
+     * and one slot array instead of two objects per pair. A chain with call credit is the pair's own.
+     */
+    static final class Pool {
+        private final java.util.Map<java.util.List<FilterSlot>, FilterChain> chains = new java.util.HashMap<>();
+
+        /** @return a chain running the same filters as {@code chain} that pairs share, or {@code chain} itself */
+        FilterChain share(FilterChain chain) {
+            if (chain.credit != null || chain.slots.length == 0) {
+                return chain;
+            }
+            // the stage bounds follow from the slots' stages, so the slots alone name the chain
+            FilterChain shared = chains.putIfAbsent(java.util.List.of(chain.slots), chain);
+            return shared == null ? chain : shared;
+        }
+    }
+
     /** @return true if {@code other} runs the same filters in the same order */
     boolean sameAs(FilterChain other) {
         return java.util.Arrays.equals(slots, other.slots)

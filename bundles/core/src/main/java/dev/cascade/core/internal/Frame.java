@@ -27,6 +27,18 @@ final class Frame implements FilterFrame, MeasurementView {
         this.axisMask = axisMask;
     }
 
+    /** Back to the state of a new frame (for a pair that takes new settings). */
+    void clear() {
+        p0 = p1 = p2 = 0;
+        e0 = e1 = e2 = 0;
+        a0 = a1 = a2 = 0;
+        cycle = 0;
+        dt = 0;
+        confidence = 0;
+        timestamp = 0;
+        quality = Quality.GOOD;
+    }
+
     private static IndexOutOfBoundsException noAxis(int axis) {
         return new IndexOutOfBoundsException("axis " + axis + " does not exist; use 0, 1 or 2");
     }

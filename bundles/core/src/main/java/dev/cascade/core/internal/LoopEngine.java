@@ -503,8 +503,10 @@ public final class LoopEngine implements ControlLoop {
             byParent.computeIfAbsent(s.parent(), k -> new ArrayList<>()).add(runtime);
         }
         Map<String, Plan.Entry> previous = new HashMap<>();
+        FilterChain.Pool chains = new FilterChain.Pool();
         for (Plan.Entry e : plan.entries()) {
             previous.put(e.runtime().pid, e);
+            chains.share(e.chain()); // the chains in use come first, so a new pair joins one of them
         }
         List<FilterSlot> slots = new ArrayList<>();
         for (FilterSlot slot : filters.values()) {
@@ -527,6 +529,8 @@ public final class LoopEngine implements ControlLoop {
             Plan.Entry old = previous.get(pid);
             if (old != null && old.chain().sameAs(chain)) {
                 chain = old.chain(); // unchanged: keep the instance, so the pair sees no swap
+            } else {
+                chain = chains.share(chain);
             }
             entries[i] = new Plan.Entry(
                     runtime,

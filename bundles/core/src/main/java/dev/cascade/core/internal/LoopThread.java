@@ -135,7 +135,10 @@ final class LoopThread implements Runnable {
                 pair.due = 0;
                 continue;
             }
-            long period = entry.settings().periodNanos();
+            // the runtime keeps its settings' period: reading it here saves reading the settings every pass
+            long period = entry.settings() == pair.settings()
+                    ? pair.periodNanos
+                    : entry.settings().periodNanos();
             if (pair.due == 0) {
                 pair.due = now;
             }

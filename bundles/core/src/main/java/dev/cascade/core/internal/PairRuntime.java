@@ -54,93 +54,123 @@ final class PairRuntime {
         "stale or bad parent data: output zeroed"
     };
 
-    final String pid;
-    private PairSettings settings;
-    private Frame frame;
-    // Replaced by freshFrames() when the watchdog abandons a thread stuck in a tool that holds it.
-    private Reading reading = new Reading();
+    // The fields are laid out for the cycle's cache lines. HotSpot (JDK 15 and later) places a class's
+    // 8-byte fields first, in declaration order, then the 4-byte ones, the booleans and the references last;
+    // so the fields a cycle does not touch (counters that move only on a fault, the probe's seed and pace)
+    // are declared first and sit next to the header, and everything a cycle reads or writes follows in one
+    // stretch: the pair's numbers are fields of this object rather than arrays of their own, so a cycle
+    // reads this object, its frame and its reading, and no pointer in between.
 
-    // The pair's numbers in one array, so a cycle touches a few cache lines of one object rather than a
-    // dozen small arrays (and its settings' arrays) scattered over the heap: the offsets of each 3-vector.
-    /** The tensor in use, row-major (copied from {@link #tensor} when it is swapped). */
-    private static final int T = 0;
-    /** kp per axis. */
-    private static final int KP = 9;
+    // ---- cold: status counters that move only on a fault, the probe's state
 
-    private static final int PREVIOUS_ERROR = 12;
-    /** Sum of the increments applied since the pair started: the output the clamps bound. */
-    private static final int OUTPUT = 15;
-    /** The setpoint, from the settings. */
-    private static final int SETPOINT = 18;
-    /** Setpoint shift received from a pair above (cascade). */
-    private static final int SHIFT = 21;
-    /** Rate limit, output bounds and probe amplitude per axis, from the settings. */
-    private static final int MAX_RATE = 24;
+    volatile long missedDeadlines;
+    volatile long adapterFaults;
+    volatile long staleCycles;
+    volatile long nonFinite;
+    private long probeRandom;
+    private double closedLoopSeconds;
 
-    private static final int OUTPUT_MIN = 27;
-    private static final int OUTPUT_MAX = 30;
-    private static final int PROBE_AMPLITUDE = 33;
-    /** The probe's part of the output per axis: level times the amplitude in force at the last flip. */
-    private static final int PROBE_OFFSET = 36;
-    /** Probe level per axis, -1, 0 or +1, while the pair learns. */
-    private static final int PROBE_LEVEL = 39;
+    // ---- hot: what every cycle reads or writes
 
-    private static final int NUMBERS = 42;
-
-    private final double[] v = new double[NUMBERS];
+    // The tensor in use, row-major (copied from {@link #tensor} when it is swapped).
+    private double t0, t1, t2, t3, t4, t5, t6, t7, t8;
+    // kp per axis.
+    private double kp0, kp1, kp2;
+    // The setpoint, from the settings.
+    private double sp0, sp1, sp2;
+    // Setpoint shift received from a pair above (cascade).
+    private double shift0, shift1, shift2;
+    // Sum of the increments applied since the pair started: the output the clamps bound.
+    private double out0, out1, out2;
+    // Rate limit and output bounds per axis, from the settings.
+    private double maxRate0, maxRate1, maxRate2;
+    private double min0, min1, min2;
+    private double max0, max1, max2;
 
     // scalars of the settings, kept here so the cycle reads one object
-    private int mask;
-    private long staleTimeoutMillis;
-    private double confidenceFloor;
-    private double probeUntil;
-    private double closedLoopSeconds;
-    private boolean probes;
-    private PairSettings.StalePolicy stalePolicy;
-
     private double ki;
-    /** The tensor {@link #v}'s T and kp were derived from (its identified time constants). */
-    private Tensor gainsFrom;
-
-    private long probeRandom;
-    /** Phase of this pair's timing sample among the {@link FilterChain#SAMPLE} cycles. */
-    private final int samplePhase;
     /** {@code 1 / rate} in seconds, kept from the settings so that the cycle does not divide. */
     private double period;
+    /** Weight of a new squared error in the 10-second exponential mean: 1 - exp(-period / 10 s). */
+    private double rmsAlpha;
 
-    private FilterChain chain = FilterChain.EMPTY;
-    private boolean bumpless = true;
+    private double confidenceFloor;
+    private double probeUntil;
+    private long staleTimeoutMillis;
     private long lastCycleNanos;
+    /** The period in nanoseconds, for the scheduler (so that it need not read the settings every pass). */
+    long periodNanos;
+
+    // scheduling, loop thread only
+    long due;
+
+    // Published status. The loop thread writes these plain fields and then {@link #cycles} with release
+    // semantics (a plain store on x86, where a volatile store would cost a fence per cycle); readers on other
+    // threads call {@link #cycles()} first, with acquire semantics, and then read the fields.
+    long cycles;
+    /** Exponentially weighted mean of the squared error norm over about 10 s, and its weight so far. */
+    double meanSquared;
+
+    double meanWeight;
+    /** Integral over time of the error's absolute values, summed over the axes (unit times seconds). */
+    double integralAbsError;
+    /**
+     * The error of the last cycle that ran the control law, which is also the law's previous error: the
+     * law reads it only while not bumpless, that is right after such a cycle.
+     */
+    double lastErrorX = Double.NaN;
+
+    double lastErrorY = Double.NaN;
+    double lastErrorZ = Double.NaN;
+
+    // the decayed confidence of the tensor in use, as last computed (loop thread only)
+    private long confidenceMillis;
+    private double confidenceValue;
+    /** How often the confidence of {@link #confidenceOf} is recomputed: a thousandth of its half-life. */
+    private long confidenceStepMillis;
+
+    private int mask;
+    /** Phase of this pair's timing sample among the {@link FilterChain#SAMPLE} cycles. */
+    private final int samplePhase;
+
+    private boolean bumpless = true;
+    private boolean probes;
     /**
      * Set by the loop thread when a pass this pair ran in took longer than the loop's typical pass by more
      * than the smallest filter budget: some call may have overrun on an untimed cycle, so the pair's next
      * cycle times every call.
      */
     boolean timeNextCycle;
-    /** Weight of a new squared error in the 10-second exponential mean: 1 - exp(-period / 10 s). */
-    private double rmsAlpha;
+
+    // References last, in this order on purpose: a copying collector (G1 young collections) copies the
+    // objects a copied object refers to depth first, the last reference first, so the frame and the reading,
+    // declared last, land right after this object and the cold ones (the probe, the tensor) after them.
+
+    final String pid;
+    private PairSettings.StalePolicy stalePolicy;
+    /**
+     * The probe's numbers per axis, only touched while it probes: its amplitude (from the settings), its
+     * part of the output (level times the amplitude in force at the last flip), its level (-1, 0 or +1).
+     * Null until the settings give an amplitude (without one the probe adds nothing).
+     */
+    private double[] probe;
 
     volatile Tensor tensor;
+    /** The tensor T and kp were derived from (its identified time constants). */
+    private Tensor gainsFrom;
 
-    // Published status. The loop thread writes these plain fields and then {@link #cycles} with release
-    // semantics (a plain store on x86, where a volatile store would cost a fence per cycle); readers on other
-    // threads call {@link #cycles()} first, with acquire semantics, and then read the fields.
+    private Tensor confidenceOf;
     volatile PairState state = PairState.WAITING;
     volatile String reason = "";
-    long cycles;
-    volatile long missedDeadlines;
-    volatile long adapterFaults;
-    volatile long staleCycles;
-    volatile long nonFinite;
-    /** Exponentially weighted mean of the squared error norm over about 10 s, and its weight so far. */
-    double meanSquared;
+    private PairSettings settings;
+    private FilterChain chain = FilterChain.EMPTY;
+    // Replaced by freshFrames() when the watchdog abandons a thread stuck in a tool that holds it.
+    private Reading reading;
+    private Frame frame;
 
-    double meanWeight;
-    double lastErrorX = Double.NaN;
-    double lastErrorY = Double.NaN;
-    double lastErrorZ = Double.NaN;
-    /** Integral over time of the error's absolute values, summed over the axes (unit times seconds). */
-    double integralAbsError;
+    private static final int PROBE_AMPLITUDE = 0;
+    private static final int PROBE_OFFSET = 3;
+    private static final int PROBE_LEVEL = 6;
 
     private static final VarHandle CYCLES;
 
@@ -162,11 +192,11 @@ final class PairRuntime {
         return (long) CYCLES.getAcquire(this);
     }
 
-    // scheduling, loop thread only
-    long due;
-
     PairRuntime(String pid, PairSettings settings) {
         this.pid = pid;
+        // the frame and the reading right after this object, so that a pair's hot objects lie together
+        this.frame = new Frame(settings.id(), settings.axisMask());
+        this.reading = new Reading();
         this.tensor = new Tensor(settings.initialTensor().clone(), 0, settings.initialConfidence());
         // seeded by the pair id, so a run is reproducible and pairs probe independently
         this.probeRandom = settings.id().hashCode() * 0x9E3779B97F4A7C15L | 1;
@@ -183,8 +213,16 @@ final class PairRuntime {
         if (settings != null && !java.util.Arrays.equals(settings.initialTensor(), s.initialTensor())) {
             tensor = new Tensor(s.initialTensor().clone(), 0, s.initialConfidence());
         }
+        if (settings != null) {
+            // a fresh frame, as a new pair has; a new object only when what it names changed, so that the
+            // frame stays next to this object in memory
+            if (settings.axisMask() != s.axisMask() || !settings.id().equals(s.id())) {
+                frame = new Frame(s.id(), s.axisMask());
+            } else {
+                frame.clear();
+            }
+        }
         settings = s;
-        frame = new Frame(s.id(), s.axisMask());
         mask = s.axisMask();
         staleTimeoutMillis = s.staleTimeoutMillis();
         confidenceFloor = s.confidenceFloor();
@@ -193,14 +231,29 @@ final class PairRuntime {
         stalePolicy = s.stalePolicy();
         double[] amplitude = s.probeAmplitude();
         probes = amplitude[0] + amplitude[1] + amplitude[2] > 0;
-        System.arraycopy(s.setpoint(), 0, v, SETPOINT, 3);
-        System.arraycopy(s.maxRate(), 0, v, MAX_RATE, 3);
-        System.arraycopy(s.outputMin(), 0, v, OUTPUT_MIN, 3);
-        System.arraycopy(s.outputMax(), 0, v, OUTPUT_MAX, 3);
-        System.arraycopy(amplitude, 0, v, PROBE_AMPLITUDE, 3);
+        double[] sp = s.setpoint(), rate = s.maxRate(), min = s.outputMin(), max = s.outputMax();
+        sp0 = sp[0];
+        sp1 = sp[1];
+        sp2 = sp[2];
+        maxRate0 = rate[0];
+        maxRate1 = rate[1];
+        maxRate2 = rate[2];
+        min0 = min[0];
+        min1 = min[1];
+        min2 = min[2];
+        max0 = max[0];
+        max1 = max[1];
+        max2 = max[2];
+        if (probes && probe == null) {
+            probe = new double[9];
+        }
+        if (probe != null) {
+            System.arraycopy(amplitude, 0, probe, PROBE_AMPLITUDE, 3);
+        }
         gains(tensor);
         ki = Double.isNaN(s.ki()) ? 1 / s.closedLoopSeconds() : s.ki();
         period = 1.0 / s.rateHz();
+        periodNanos = s.periodNanos();
         rmsAlpha = -Math.expm1(-period / RMS_SECONDS);
         bumpless = true;
     }
@@ -217,19 +270,32 @@ final class PairRuntime {
     }
 
     /**
-     * Takes the tensor in use into {@link #v}, with kp per axis: as configured, or 'auto': the time constant
+     * Takes the tensor in use into T, with kp per axis: as configured, or 'auto': the time constant
      * over the closed-loop time constant, the identified one when the tensor brings it, else the configured
      * one, else 0.
      */
     private void gains(Tensor from) {
         PairSettings s = settings;
-        System.arraycopy(from.t(), 0, v, T, 9);
-        for (int j = 0; j < 3; j++) {
-            double identified = from.timeConstants()[j];
-            double tau = identified > 0 && Double.isFinite(identified) ? identified : s.timeConstants()[j];
-            v[KP + j] = Double.isNaN(s.kp()) ? (Double.isNaN(tau) ? 0 : tau / s.closedLoopSeconds()) : s.kp();
-        }
+        double[] t = from.t();
+        t0 = t[0];
+        t1 = t[1];
+        t2 = t[2];
+        t3 = t[3];
+        t4 = t[4];
+        t5 = t[5];
+        t6 = t[6];
+        t7 = t[7];
+        t8 = t[8];
+        kp0 = kp(s, from, 0);
+        kp1 = kp(s, from, 1);
+        kp2 = kp(s, from, 2);
         gainsFrom = from;
+    }
+
+    private static double kp(PairSettings s, Tensor from, int j) {
+        double identified = from.timeConstants()[j];
+        double tau = identified > 0 && Double.isFinite(identified) ? identified : s.timeConstants()[j];
+        return Double.isNaN(s.kp()) ? (Double.isNaN(tau) ? 0 : tau / s.closedLoopSeconds()) : s.kp();
     }
 
     /**
@@ -240,7 +306,10 @@ final class PairRuntime {
      * @param scale the share of the amplitude to use from the next flip on, in [0, 1]
      */
     private void probe(Frame f, double dt, double scale) {
-        double[] v = this.v;
+        double[] v = this.probe;
+        if (v == null) {
+            return; // no amplitude on any axis: nothing to add
+        }
         double flip = dt / (0.5 * closedLoopSeconds);
         for (int j = 0; j < 3; j++) {
             double amplitude = v[PROBE_AMPLITUDE + j];
@@ -296,7 +365,6 @@ final class PairRuntime {
             bumpless = true;
         }
         fence.pair(this);
-        double[] v = this.v;
         Frame f = frame;
         Reading r = reading;
         int mask = this.mask;
@@ -343,9 +411,9 @@ final class PairRuntime {
         } else {
             // error, shared among the pairs of this parent
             double share = entry.share();
-            f.e0 = (mask & 1) == 0 ? 0 : (v[SETPOINT] + v[SHIFT] - y0) * share;
-            f.e1 = (mask & 2) == 0 ? 0 : (v[SETPOINT + 1] + v[SHIFT + 1] - y1) * share;
-            f.e2 = (mask & 4) == 0 ? 0 : (v[SETPOINT + 2] + v[SHIFT + 2] - y2) * share;
+            f.e0 = (mask & 1) == 0 ? 0 : (sp0 + shift0 - y0) * share;
+            f.e1 = (mask & 2) == 0 ? 0 : (sp1 + shift1 - y1) * share;
+            f.e2 = (mask & 4) == 0 ? 0 : (sp2 + shift2 - y2) * share;
             FilterChain chain = this.chain;
             // this pair's timing sample: always its first cycle, then one in SAMPLE at its own phase
             boolean sampled = timeNextCycle || cycle == 0 || ((cycle + samplePhase) & (FilterChain.SAMPLE - 1)) == 0;
@@ -374,13 +442,13 @@ final class PairRuntime {
                 double ki = this.ki * dt;
                 double v0 = ki * e0, v1 = ki * e1, v2 = ki * e2;
                 if (!bumpless) {
-                    v0 += v[KP] * (e0 - v[PREVIOUS_ERROR]);
-                    v1 += v[KP + 1] * (e1 - v[PREVIOUS_ERROR + 1]);
-                    v2 += v[KP + 2] * (e2 - v[PREVIOUS_ERROR + 2]);
+                    v0 += kp0 * (e0 - lastErrorX);
+                    v1 += kp1 * (e1 - lastErrorY);
+                    v2 += kp2 * (e2 - lastErrorZ);
                 }
-                double a0 = c * (v[T] * v0 + v[T + 1] * v1 + v[T + 2] * v2);
-                double a1 = c * (v[T + 3] * v0 + v[T + 4] * v1 + v[T + 5] * v2);
-                double a2 = c * (v[T + 6] * v0 + v[T + 7] * v1 + v[T + 8] * v2);
+                double a0 = c * (t0 * v0 + t1 * v1 + t2 * v2);
+                double a1 = c * (t3 * v0 + t4 * v1 + t5 * v2);
+                double a2 = c * (t6 * v0 + t7 * v1 + t8 * v2);
                 // conditional integration: never push further into a saturated actuator
                 if (r.sat0 != 0 && a0 * r.sat0 > 0) {
                     a0 = 0;
@@ -403,9 +471,6 @@ final class PairRuntime {
                 publish(PairState.RUNNING, "");
             }
             chain.post(f, sampled, fence, chain.transform(f, sampled, fence, clock));
-            v[PREVIOUS_ERROR] = e0;
-            v[PREVIOUS_ERROR + 1] = e1;
-            v[PREVIOUS_ERROR + 2] = e2;
             bumpless = false;
             recordError(e0, e1, e2);
         }
@@ -437,18 +502,17 @@ final class PairRuntime {
 
     /** The increment the stale policy asks for, into the frame's adjustment. */
     private void stale(Frame f, double dt) {
-        f.a0 = stale(0, dt);
-        f.a1 = stale(1, dt);
-        f.a2 = stale(2, dt);
+        f.a0 = stale(out0, maxRate0, dt);
+        f.a1 = stale(out1, maxRate1, dt);
+        f.a2 = stale(out2, maxRate2, dt);
     }
 
-    private double stale(int j, double dt) {
-        double output = v[OUTPUT + j];
+    private double stale(double output, double maxRate, double dt) {
         return switch (stalePolicy) {
             case HOLD -> 0;
             case ZERO -> -output;
             case RAMP -> {
-                double step = v[MAX_RATE + j] * dt;
+                double step = maxRate * dt;
                 yield Double.isInfinite(step) ? -output : Math.max(-step, Math.min(step, -output));
             }
         };
@@ -459,33 +523,39 @@ final class PairRuntime {
      * the output clamps bound the sum of increments, masked axes get nothing.
      */
     private void safety(Frame f, double dt, int mask, boolean zeroing) {
-        f.a0 = safe(0, f.a0, dt, mask, zeroing);
-        f.a1 = safe(1, f.a1, dt, mask, zeroing);
-        f.a2 = safe(2, f.a2, dt, mask, zeroing);
+        double a0 = safe(f.a0, (mask & 1) != 0, zeroing, maxRate0 * dt, out0, min0, max0);
+        out0 += a0;
+        f.a0 = a0;
+        double a1 = safe(f.a1, (mask & 2) != 0, zeroing, maxRate1 * dt, out1, min1, max1);
+        out1 += a1;
+        f.a1 = a1;
+        double a2 = safe(f.a2, (mask & 4) != 0, zeroing, maxRate2 * dt, out2, min2, max2);
+        out2 += a2;
+        f.a2 = a2;
     }
 
-    /** @return the increment on axis {@code j} that safety allows, added to the output */
-    private double safe(int j, double a, double dt, int mask, boolean zeroing) {
-        double[] v = this.v;
+    /**
+     * @return the increment on one axis that safety allows, to be added to its output
+     * @param step the rate limit times the time step
+     */
+    private double safe(
+            double a, boolean controlled, boolean zeroing, double step, double output, double min, double max) {
         if (!Double.isFinite(a)) {
             nonFinite++;
             a = 0;
         }
-        if ((mask & (1 << j)) == 0) {
+        if (!controlled) {
             a = 0;
         }
         if (!zeroing) {
-            double step = v[MAX_RATE + j] * dt;
             a = Math.max(-step, Math.min(step, a));
         }
-        double output = v[OUTPUT + j];
         double next = output + a;
-        if (next > v[OUTPUT_MAX + j]) {
-            a = v[OUTPUT_MAX + j] - output;
-        } else if (next < v[OUTPUT_MIN + j]) {
-            a = v[OUTPUT_MIN + j] - output;
+        if (next > max) {
+            a = max - output;
+        } else if (next < min) {
+            a = min - output;
         }
-        v[OUTPUT + j] = output + a;
         return a;
     }
 
@@ -496,9 +566,9 @@ final class PairRuntime {
             // the child is the parent of other pairs: shift their setpoints instead of its actuators (the
             // plan gives a child only when there are none, so the common cycle does not touch the array)
             for (PairRuntime pair : entry.cascade()) {
-                pair.v[SHIFT] += a0;
-                pair.v[SHIFT + 1] += a1;
-                pair.v[SHIFT + 2] += a2;
+                pair.shift0 += a0;
+                pair.shift1 += a1;
+                pair.shift2 += a2;
             }
             return;
         }
@@ -537,13 +607,6 @@ final class PairRuntime {
         }
     }
 
-    // the decayed confidence of the tensor in use, as last computed (loop thread only)
-    private Tensor confidenceOf;
-    private long confidenceMillis;
-    private double confidenceValue;
-    /** How often the confidence of {@link #confidenceOf} is recomputed: a thousandth of its half-life. */
-    private long confidenceStepMillis;
-
     /**
      * The tensor's confidence now, recomputed (a {@code Math.pow}) only when the tensor changed or a
      * thousandth of its half-life has passed: at that step the decay moves confidence by under 0.07%.
@@ -572,11 +635,19 @@ final class PairRuntime {
 
     /** @return the accumulated output on {@code axis} */
     double output(int axis) {
-        return v[OUTPUT + java.util.Objects.checkIndex(axis, 3)];
+        return switch (java.util.Objects.checkIndex(axis, 3)) {
+            case 0 -> out0;
+            case 1 -> out1;
+            default -> out2;
+        };
     }
 
     /** @return the setpoint shift from the pair above on {@code axis} (cascade) */
     double shift(int axis) {
-        return v[SHIFT + java.util.Objects.checkIndex(axis, 3)];
+        return switch (java.util.Objects.checkIndex(axis, 3)) {
+            case 0 -> shift0;
+            case 1 -> shift1;
+            default -> shift2;
+        };
     }
 }

@@ -1,6 +1,9 @@
 package dev.cascade.core.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -314,6 +317,29 @@ class LoopEngineTest {
         engine.addFilter(counting, Map.of(Filter.STAGE, "pre", Filter.PAIRS, "floor-*", "service.id", 99L));
         await("the filter runs for floor-a", () -> seen[0] > 10);
         assertEquals(0, seen[1], "never for b");
+    }
+
+    @Test
+    void pairsThatRunTheSameFiltersShareOneChainUnlessItKeepsCallCredit() throws Exception {
+        plant("h1", "u1");
+        plant("h2", "u2");
+        plant("h3", "u3");
+        engine.put("pid-a", Configs.settings("id", "a", "parent", "h1", "child", "u1", "rate", "100"));
+        engine.put("pid-b", Configs.settings("id", "b", "parent", "h2", "child", "u2", "rate", "100"));
+        engine.addFilter(frame -> {}, Map.of(Filter.STAGE, "pre", "service.id", 90L));
+        // a pair added later joins the chain the others already run
+        engine.put("pid-c", Configs.settings("id", "c", "parent", "h3", "child", "u3", "rate", "100"));
+        Plan plan = engine.plan();
+        FilterChain a = plan.entry("a").chain();
+        assertFalse(a.isEmpty());
+        assertSame(a, plan.entry("b").chain());
+        assertSame(a, plan.entry("c").chain());
+        // a filter with a maximum call rate keeps credit per pair: each pair gets its own chain
+        engine.addFilter(
+                frame -> {}, Map.of(Filter.STAGE, "post", ToolResources.MAX_CALL_RATE, "20", "service.id", 91L));
+        plan = engine.plan();
+        assertNotSame(plan.entry("a").chain(), plan.entry("b").chain());
+        assertTrue(plan.entry("a").chain().sameAs(plan.entry("b").chain()));
     }
 
     @Test

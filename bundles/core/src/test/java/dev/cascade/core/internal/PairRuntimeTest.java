@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cascade.api.control.Filter;
 import dev.cascade.api.control.FilterStage;
+import dev.cascade.api.control.MeasurementCollector;
 import dev.cascade.api.control.PairState;
 import dev.cascade.api.domain.DomainAdapter;
 import dev.cascade.api.domain.Quality;
@@ -103,6 +104,33 @@ class PairRuntimeTest {
         }
         double expected = Math.sqrt(16 + (25 - 16) * Math.exp(-1));
         assertEquals(expected, pair.rms(), 0.05, "after one time constant, e^-1 of the old level remains");
+    }
+
+    @Test
+    void newSettingsGiveTheCycleAFreshFrame() {
+        // a stale cycle writes no error into the frame: right after new settings the collector
+        // sees that of a new frame (0), not the last cycle's, as when the frame was a new object
+        configure("setpoint", "3, 4, 0", "ki", "1");
+        for (int k = 0; k < 5; k++) {
+            cycle();
+        }
+        configure("setpoint", "2, 4, 0", "ki", "1");
+        plant.quality = Quality.BAD;
+        List<double[]> seen = new ArrayList<>();
+        MeasurementCollector collector = m -> seen.add(new double[] {m.error(0), m.error(1), m.error(2)});
+        Plan.Entry entry =
+                new Plan.Entry(pair, settings, plant.parent, plant.child, new PairRuntime[0], chain(), 1, "", 1, 2);
+        pair.cycle(entry, now, wall, collector, fence);
+        assertEquals(1, seen.size());
+        assertArrayEquals(new double[] {0, 0, 0}, seen.get(0));
+        assertEquals(PairState.HOLDING, pair.state);
+        // and after good cycles the law runs as before
+        plant.quality = Quality.GOOD;
+        now += PERIOD;
+        wall += 100;
+        pair.cycle(entry, now, wall, collector, fence);
+        assertEquals(PairState.RUNNING, pair.state);
+        assertTrue(seen.get(1)[1] != 0, "the error is back: " + seen.get(1)[1]);
     }
 
     @Test
