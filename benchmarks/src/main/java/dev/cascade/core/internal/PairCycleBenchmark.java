@@ -65,7 +65,7 @@ public class PairCycleBenchmark {
             if (slot.faults.get() > 0) {
                 System.out.printf(
                         "%n%s: %d faults (last %s), suspect %s, %d calls timed%n",
-                        slot.name, slot.faults.get(), slot.lastFault, slot.suspect, slot.calls());
+                        slot.name, slot.faults.get(), slot.lastFault, slot.suspect, slot.timedCalls());
             }
         }
     }

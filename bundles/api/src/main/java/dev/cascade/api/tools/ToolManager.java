@@ -54,6 +54,18 @@ public interface ToolManager {
     void fault(long serviceId, String what);
 
     /**
+     * Reports the calls the loop made into the service with this {@code service.id} so far, for every pair:
+     * all of them, and those it timed (a sample) with their total time. Called by the loop's own threads
+     * (not the loop thread) about once a second with running totals; the manager keeps the latest.
+     *
+     * @param calls calls so far
+     * @param timedCalls timed calls so far (one cycle in 16, and every call of a new or suspect filter)
+     * @param timedNanos their time so far, nanoseconds
+     * @since 1.1
+     */
+    default void calls(long serviceId, long calls, long timedCalls, long timedNanos) {}
+
+    /**
      * Calls {@code listener} (on a manager thread) whenever a tool's state changes.
      *
      * @return closing it removes the listener

@@ -4,7 +4,7 @@
  * manager that admits, accounts and constrains every tool.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package dev.cascade.api.tools;
 
 import org.osgi.annotation.bundle.Export;

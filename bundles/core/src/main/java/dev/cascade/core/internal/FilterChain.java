@@ -190,10 +190,11 @@ final class FilterChain {
                 fault = FilterSlot.Fault.THREW;
             }
             fence.exit();
+            slot.countCall();
             if (timed) {
                 clock = System.nanoTime();
                 if (fault == null) {
-                    slot.countTimedCall();
+                    slot.countTimedCall(clock - start);
                     if (clock - start > slot.budgetNanos) {
                         fault = FilterSlot.Fault.OVERRAN;
                     } else {

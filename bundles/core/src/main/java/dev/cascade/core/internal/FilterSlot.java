@@ -43,15 +43,27 @@ final class FilterSlot {
      */
     final double callIntervalSeconds;
 
-    /** Timed calls that returned (within budget or not); written by the loop thread only, see {@link #calls()}. */
+    // Written by the loop thread only and published with opaque stores (an atomic increment would cost a
+    // locked instruction per call); read by any thread through the accessors.
     @SuppressWarnings("unused") // through CALLS
     private long calls;
 
+    @SuppressWarnings("unused") // through TIMED_CALLS
+    private long timedCalls;
+
+    @SuppressWarnings("unused") // through TIMED_NANOS
+    private long timedNanos;
+
     private static final VarHandle CALLS;
+    private static final VarHandle TIMED_CALLS;
+    private static final VarHandle TIMED_NANOS;
 
     static {
         try {
-            CALLS = MethodHandles.lookup().findVarHandle(FilterSlot.class, "calls", long.class);
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            CALLS = lookup.findVarHandle(FilterSlot.class, "calls", long.class);
+            TIMED_CALLS = lookup.findVarHandle(FilterSlot.class, "timedCalls", long.class);
+            TIMED_NANOS = lookup.findVarHandle(FilterSlot.class, "timedNanos", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -127,17 +139,30 @@ final class FilterSlot {
         }
     }
 
-    /**
-     * Counts a timed call. Only the loop thread writes the count, so a plain increment published with an
-     * opaque store does (an atomic increment would cost a locked instruction per timed call).
-     */
-    void countTimedCall() {
+    /** Counts a call (any thread may read the count through {@link #calls()}). */
+    void countCall() {
         CALLS.setOpaque(this, (long) CALLS.get(this) + 1);
     }
 
-    /** @return the timed calls so far (any thread) */
+    /** Counts a timed call that returned, and its time. */
+    void countTimedCall(long nanos) {
+        TIMED_CALLS.setOpaque(this, (long) TIMED_CALLS.get(this) + 1);
+        TIMED_NANOS.setOpaque(this, (long) TIMED_NANOS.get(this) + nanos);
+    }
+
+    /** @return the calls so far, for every pair (any thread) */
     long calls() {
         return (long) CALLS.getOpaque(this);
+    }
+
+    /** @return the timed calls that returned so far (any thread) */
+    long timedCalls() {
+        return (long) TIMED_CALLS.getOpaque(this);
+    }
+
+    /** @return the time those calls took, in nanoseconds (any thread; may lag {@link #timedCalls()} by one) */
+    long timedNanos() {
+        return (long) TIMED_NANOS.getOpaque(this);
     }
 
     /** A timed call within budget: ends an overrun streak; enough of them end the suspicion. */

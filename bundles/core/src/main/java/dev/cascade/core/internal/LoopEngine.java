@@ -104,6 +104,7 @@ public final class LoopEngine implements ControlLoop {
         watchdog.scheduleWithFixedDelay(this::watch, 20, 20, TimeUnit.MILLISECONDS);
         // cuts the loop's timing into intervals of a second for the recent windows (loop(Duration))
         watchdog.scheduleAtFixedRate(() -> timing.tick(System.currentTimeMillis()), 1, 1, TimeUnit.SECONDS);
+        watchdog.scheduleAtFixedRate(this::reportCalls, 1, 1, TimeUnit.SECONDS);
     }
 
     @Deactivate
@@ -351,6 +352,28 @@ public final class LoopEngine implements ControlLoop {
     }
 
     /** Reports a bypassed filter call to the tool manager, if there is one. Called on the loop thread. */
+    /**
+     * Tells the tool manager, once a second off the loop thread, how often the loop has called each filter
+     * and how long its timed calls took (running totals, counted by the loop thread without a lock).
+     */
+    private void reportCalls() {
+        ToolManager manager = toolManager;
+        if (manager == null) {
+            return;
+        }
+        List<FilterSlot> slots;
+        synchronized (this) {
+            slots = List.copyOf(filters.values());
+        }
+        for (FilterSlot slot : slots) {
+            try {
+                manager.calls(slot.serviceId, slot.calls(), slot.timedCalls(), slot.timedNanos());
+            } catch (RuntimeException e) { // the next second tries again; the watchdog must keep its schedule
+                LOG.warn("The tool manager refused the call counts of filter {}: {}", slot.name, e.toString());
+            }
+        }
+    }
+
     void filterFault(FilterSlot slot, FilterSlot.Fault fault) {
         ToolManager manager = toolManager;
         if (manager != null) {

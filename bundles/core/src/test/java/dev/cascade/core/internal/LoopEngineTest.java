@@ -387,6 +387,33 @@ class LoopEngineTest {
     }
 
     @Test
+    void theToolManagerHearsHowOftenTheLoopCalledEachFilterAndHowLongTheTimedCallsTook() throws Exception {
+        plant("h1", "u1");
+        engine.put("pid-a", Configs.settings("id", "a", "parent", "h1", "child", "u1", "rate", "100"));
+        RecordingToolManager manager = new RecordingToolManager();
+        engine.setToolManager(manager);
+        int[] filterCalls = {0};
+        engine.addFilter(
+                frame -> {
+                    filterCalls[0]++;
+                    long until = System.nanoTime() + 1_000_000; // at least 1 ms a call, against a 20 ms budget
+                    while (System.nanoTime() < until) {
+                        Thread.onSpinWait();
+                    }
+                },
+                Map.of(Filter.STAGE, "pre", ToolResources.MAX_CALL_MICROS, "20000", "service.id", 70L));
+        await(
+                "100 calls reported",
+                () -> manager.calls.containsKey(70L) && manager.calls.get(70L)[0] >= 100);
+        long[] c = manager.calls.get(70L);
+        assertTrue(c[0] <= filterCalls[0], c[0] + " calls reported, " + filterCalls[0] + " made");
+        // a new filter is timed on every call until 64 in a row kept the budget
+        assertTrue(c[1] >= 64 && c[1] <= c[0], c[1] + " of " + c[0] + " calls timed");
+        double meanMillis = c[2] / 1e6 / c[1];
+        assertTrue(meanMillis >= 1 && meanMillis < 20, "mean timed call " + meanMillis + " ms");
+    }
+
+    @Test
     void aFilterThatStartsToOverrunOnAnUntimedCycleIsCaughtOnThePairsNextCycle() throws Exception {
         plant("h1", "u1");
         engine.put("pid-a", Configs.settings("id", "a", "parent", "h1", "child", "u1", "rate", "100"));
@@ -459,6 +486,14 @@ class LoopEngineTest {
         public void fault(long serviceId, String what) {
             faults.add(serviceId + " " + what);
             onFault.accept(what);
+        }
+
+        /** The latest call counts per service: calls, timed calls, their nanoseconds. */
+        final Map<Long, long[]> calls = new java.util.concurrent.ConcurrentHashMap<>();
+
+        @Override
+        public void calls(long serviceId, long calls, long timedCalls, long timedNanos) {
+            this.calls.put(serviceId, new long[] {calls, timedCalls, timedNanos});
         }
 
         @Override

@@ -331,6 +331,12 @@ final class MetricsText {
         for (ToolInfo t : tools) {
             e.sample("cascade_tool_calls_total", t.usage().calls(), "tool", t.name());
         }
+        toolGauge(
+                e,
+                tools,
+                "cascade_tool_call_seconds",
+                "Mean time of the loop's timed calls into the tool over the last sampling interval with any.",
+                t -> t.usage().callMicros() / 1e6);
         e.family("cascade_tool_faults_total", "counter", "Faults of the tool: throws, overruns, non-finite output.");
         for (ToolInfo t : tools) {
             e.sample("cascade_tool_faults_total", t.usage().faults(), "tool", t.name());

@@ -52,6 +52,7 @@ public final class ToolsCommand implements Action {
                 row.put("allocatedBytesPerSecond", u.allocatedBytesPerSecond());
                 row.put("threadsUsed", u.threads());
                 row.put("calls", u.calls());
+                row.put("callMicros", u.callMicros());
                 row.put("faults", u.faults());
                 rows.add(row);
             }
@@ -62,8 +63,18 @@ public final class ToolsCommand implements Action {
         for (ToolInfo t : all) {
             width = Math.max(width, t.name().length());
         }
-        String format = "%-" + width + "s  %-13s %-11s %13s %15s %7s  %s%n";
-        out.printf(format, "TOOL", "KIND", "STATE", "CPU use/max", "ALLOC MiB/s", "FAULTS", "REASON");
+        String format = "%-" + width + "s  %-13s %-11s %13s %15s %10s %14s %7s  %s%n";
+        out.printf(
+                format,
+                "TOOL",
+                "KIND",
+                "STATE",
+                "CPU use/max",
+                "ALLOC MiB/s",
+                "CALLS",
+                "CALL µs/max",
+                "FAULTS",
+                "REASON");
         for (ToolInfo t : all) {
             ToolUsage u = t.usage();
             out.printf(
@@ -78,6 +89,9 @@ public final class ToolsCommand implements Action {
                             "%.1f/%d",
                             u.allocatedBytesPerSecond() / 1048576,
                             t.contract().heapMb()),
+                    u.calls(),
+                    String.format(
+                            Locale.ROOT, "%.1f/%d", u.callMicros(), t.contract().maxCallMicros()),
                     u.faults(),
                     t.reason());
         }

@@ -38,7 +38,7 @@ class ToolCommandsTest {
                     state,
                     state == ToolState.QUARANTINED ? "by operator" : "",
                     new ToolAllocation(0.05, 8, 0, 0, 100),
-                    new ToolUsage(0.02, 2 * 1048576, 0, 10, 1)));
+                    new ToolUsage(0.02, 2 * 1048576, 0, 10, 1, 12.5)));
         }
 
         @Override
@@ -96,7 +96,12 @@ class ToolCommandsTest {
             command.out = out;
             command.execute();
         });
-        assertTrue(table.contains("smoother") && table.contains("0.02/0.05") && table.contains("2.0/8"), table);
+        assertTrue(
+                table.contains("smoother")
+                        && table.contains("0.02/0.05")
+                        && table.contains("2.0/8")
+                        && table.contains("12.5/100"),
+                table);
     }
 
     @Test
@@ -109,7 +114,7 @@ class ToolCommandsTest {
             command.execute();
         });
         assertTrue(json.contains("\"state\":\"ACTIVE\",\"reason\":\"\",\"cpu\":0.05"), json);
-        assertTrue(json.contains("\"faults\":1"), json);
+        assertTrue(json.contains("\"calls\":10,\"callMicros\":12.5,\"faults\":1"), json);
     }
 
     @Test

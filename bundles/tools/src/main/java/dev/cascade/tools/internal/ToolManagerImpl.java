@@ -494,6 +494,14 @@ public final class ToolManagerImpl implements ToolManager {
         }
     }
 
+    @Override
+    public void calls(long serviceId, long calls, long timedCalls, long timedNanos) {
+        TrackedTool tool = byServiceId.get(serviceId);
+        if (tool != null) {
+            tool.loopCalls = new long[] {calls, timedCalls, timedNanos};
+        }
+    }
+
     /** On the sampler's thread: quarantines {@code tool}, whose faults filled the window, if it still runs. */
     private void faultLimitReached(TrackedTool tool) {
         synchronized (this) {
@@ -552,8 +560,9 @@ public final class ToolManagerImpl implements ToolManager {
                         use[0],
                         use[1],
                         ex == null ? 0 : ex.liveThreads(),
-                        ex == null ? 0 : ex.tasks.get(),
-                        t.faults.get());
+                        (ex == null ? 0 : ex.tasks.get()) + t.loopCalls[0],
+                        t.faults.get(),
+                        t.callMicros());
                 if (!t.permitted()) {
                     continue;
                 }

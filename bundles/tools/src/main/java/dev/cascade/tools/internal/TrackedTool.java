@@ -35,6 +35,12 @@ final class TrackedTool {
     final AtomicLong faults = new AtomicLong();
     final AtomicLong recentFaults = new AtomicLong();
     volatile String lastFault = "";
+    /** The loop's latest totals of calls into this tool: all, timed, and the timed ones' nanoseconds. */
+    volatile long[] loopCalls = {0, 0, 0};
+    // the timed totals at the last sample that saw new ones, and the mean call time between them (sampler)
+    private long sampledTimedCalls;
+    private long sampledTimedNanos;
+    private double callMicros;
     /**
      * The faults of the intervals that stay in the window at the next sample (all but the oldest), so that the
      * fault which fills the window can be told on the loop thread; written by the sampler.
@@ -131,11 +137,25 @@ final class TrackedTool {
         return new double[] {cpu / 1e9 / seconds, bytes / seconds};
     }
 
+    /**
+     * @return the mean time of the loop's timed calls into this tool (microseconds) since the last sample
+     *     that saw new ones, or the previous mean if there are none
+     */
+    double callMicros() {
+        long[] c = loopCalls;
+        if (c[1] > sampledTimedCalls) {
+            callMicros = (c[2] - sampledTimedNanos) / 1e3 / (c[1] - sampledTimedCalls);
+            sampledTimedCalls = c[1];
+            sampledTimedNanos = c[2];
+        }
+        return callMicros;
+    }
+
     ToolInfo info() {
         ToolUsage u = usage; // measured at the last sample; the faults "so far" are counted as they come
         long f = faults.get();
         if (f != u.faults()) {
-            u = new ToolUsage(u.cpu(), u.allocatedBytesPerSecond(), u.threads(), u.calls(), f);
+            u = new ToolUsage(u.cpu(), u.allocatedBytesPerSecond(), u.threads(), u.calls(), f, u.callMicros());
         }
         return new ToolInfo(name, bundle, kind, state, reason, contract, u);
     }

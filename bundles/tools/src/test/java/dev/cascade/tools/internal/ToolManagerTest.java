@@ -230,6 +230,23 @@ class ToolManagerTest {
     }
 
     @Test
+    void theLoopsCallsIntoAFilterShowInItsUsage() {
+        ToolManagerImpl m = manager("sampleMillis", 60_000L, "faultWindowMillis", 300_000L); // samples by hand
+        long id = add(m, NO_OP, "Filter", "counted");
+        m.calls(id, 1_000, 100, 100 * 25_000L); // 100 timed calls of 25 us
+        m.sample();
+        assertEquals(1_000, info(m, "counted").usage().calls());
+        assertEquals(25.0, info(m, "counted").usage().callMicros(), 1e-9);
+        m.calls(id, 2_000, 110, 100 * 25_000L + 10 * 5_000L); // then 10 of 5 us
+        m.sample();
+        assertEquals(2_000, info(m, "counted").usage().calls());
+        assertEquals(5.0, info(m, "counted").usage().callMicros(), 1e-9, "the mean over the last interval");
+        m.sample(); // no new timed calls: the last mean stays
+        assertEquals(5.0, info(m, "counted").usage().callMicros(), 1e-9);
+        m.calls(9_999, 1, 1, 1); // a service it does not track: ignored
+    }
+
+    @Test
     void steadyFaultsAtALowRateAddUpOverTheWindow() {
         // intervals driven by hand: the background sampler's interval is a minute
         ToolManagerImpl m = manager("sampleMillis", 60_000L, "faultLimit", 5, "faultWindowMillis", 300_000L);

@@ -93,7 +93,7 @@ public final class ToolsPage extends ConsolePage {
         } else {
             out.append("<table class=\"cascade-table tools\"><tr><th>tool</th><th>kind</th><th>bundle</th>"
                     + "<th>state</th><th>measured use / contract</th><th>allocation</th><th>calls</th>"
-                    + "<th>faults</th><th>reason</th><th>act</th></tr>");
+                    + "<th>call µs / max</th><th>faults</th><th>reason</th><th>act</th></tr>");
             for (ToolInfo tool : tools) {
                 out.append("<tr data-tool=\"")
                         .append(escape(tool.name()))
@@ -118,6 +118,8 @@ public final class ToolsPage extends ConsolePage {
                                 360)))
                         .append(cell(escape(number(tool.usage().allocatedBytesPerSecond() / 1e6) + " MB/s")))
                         .append(num(tool.usage().calls()))
+                        .append(cell(escape(number(tool.usage().callMicros()) + " / "
+                                + tool.contract().maxCallMicros())))
                         .append(num(tool.usage().faults()))
                         .append(cell(escape(tool.reason())))
                         .append(cell(buttons(root, tool)))
