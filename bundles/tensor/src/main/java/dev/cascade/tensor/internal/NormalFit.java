@@ -262,8 +262,9 @@ public final class NormalFit {
     /**
      * {@link #fit} for a clean batch: every time step within the gap, no BAD or non-finite parent state,
      * no non-finite adjustment. Then the rows are those of measurements {@code deadTime + 2} on, with no
-     * chain broken, and are built from arrays: the fields are read in one tight loop, the columns are
-     * copies and element-wise differences (about 1 µs less than the general loop on a batch of 1000).
+     * chain broken, and are built from arrays: the fields are read in one tight loop (finiteness checked
+     * once, on the running sums), the columns are shifted copies and element-wise differences written
+     * straight into the block, so {@link #flush}'s shift pass is skipped.
      * The rows, their order and their arithmetic are those of the general loop, so the fit is the same
      * to the bit (tested).
      *
@@ -286,7 +287,12 @@ public final class NormalFit {
         double set1 = 0;
         double set2 = 0;
         long lastTime = 0;
-        boolean clean = true;
+        boolean ordered = true;
+        // non-finite once any parent state is: a sum that holds an infinity or a NaN never becomes finite
+        // again (an overflow of finite states makes it infinite too: then the general loop runs, which
+        // gives the same rows); likewise the running settings for the adjustments. One check of each
+        // after the loop instead of six per measurement.
+        double states = 0;
         for (int k = 0; k < size; k++) {
             Measurement m = measurements.get(k);
             long time = m.timestamp();
@@ -295,21 +301,12 @@ public final class NormalFit {
             double p0 = parent.x();
             double p1 = parent.y();
             double p2 = parent.z();
-            double a0 = a.x();
-            double a1 = a.y();
-            double a2 = a.z();
-            clean &= (k == 0 || (time > lastTime && time - lastTime <= maxGap))
-                    & m.quality() != Quality.BAD
-                    & finite(p0)
-                    & finite(p1)
-                    & finite(p2)
-                    & finite(a0)
-                    & finite(a1)
-                    & finite(a2);
+            ordered &= (k == 0 || (time > lastTime && time - lastTime <= maxGap)) & m.quality() != Quality.BAD;
+            states += (p0 + p1) + p2;
             lastTime = time;
-            set0 += a0;
-            set1 += a1;
-            set2 += a2;
+            set0 += a.x();
+            set1 += a.y();
+            set2 += a.z();
             s0[k] = set0;
             s1[k] = set1;
             s2[k] = set2;
@@ -317,14 +314,14 @@ public final class NormalFit {
             y1[k] = p1;
             y2[k] = p2;
         }
-        if (!clean) {
+        if (!ordered || !finite(states) || !finite(set0) || !finite(set1) || !finite(set2)) {
             return false;
         }
         boolean withSiblings = !siblings.isEmpty();
+        double[] b0 = staged[6];
+        double[] b1 = staged[7];
+        double[] b2 = staged[8];
         if (withSiblings) {
-            double[] b0 = staged[6];
-            double[] b1 = staged[7];
-            double[] b2 = staged[8];
             for (int k = 0; k < size; k++) {
                 Vector3 v = siblings.get(k);
                 b0[k] = finite(v.x()) ? v.x() : 0;
@@ -332,48 +329,68 @@ public final class NormalFit {
                 b2[k] = finite(v.z()) ? v.z() : 0;
             }
         }
-        double[] c = block;
         // row q is measurement k = first + q: setting of k - 1 - deadTime, state of k - 1, change to k
         int first = deadTime + 2;
+        if (first >= size) {
+            return true;
+        }
+        // the shift is the first row, as flush takes it; the columns are written shifted (the same
+        // subtraction flush would do afterwards, so the same bits) and summed without flush's pass
+        int lag = first - 1 - deadTime;
+        shiftX[0] = s0[lag];
+        shiftX[1] = s1[lag];
+        shiftX[2] = s2[lag];
+        shiftX[3] = y0[first - 1];
+        shiftX[4] = y1[first - 1];
+        shiftX[5] = y2[first - 1];
+        shiftY[0] = withSiblings ? (y0[first] - y0[first - 1]) - b0[first - 1] : y0[first] - y0[first - 1];
+        shiftY[1] = withSiblings ? (y1[first] - y1[first - 1]) - b1[first - 1] : y1[first] - y1[first - 1];
+        shiftY[2] = withSiblings ? (y2[first] - y2[first - 1]) - b2[first - 1] : y2[first] - y2[first - 1];
         for (int k = first; k < size; ) {
             int len = Math.min(BLOCK, size - k);
-            System.arraycopy(s0, k - 1 - deadTime, c, U0, len);
-            System.arraycopy(s1, k - 1 - deadTime, c, U1, len);
-            System.arraycopy(s2, k - 1 - deadTime, c, U2, len);
-            System.arraycopy(y0, k - 1, c, P0, len);
-            System.arraycopy(y1, k - 1, c, P1, len);
-            System.arraycopy(y2, k - 1, c, P2, len);
-            change(y0, k, len, O0);
-            change(y1, k, len, O1);
-            change(y2, k, len, O2);
+            shifted(s0, k - 1 - deadTime, len, U0, shiftX[0]);
+            shifted(s1, k - 1 - deadTime, len, U1, shiftX[1]);
+            shifted(s2, k - 1 - deadTime, len, U2, shiftX[2]);
+            shifted(y0, k - 1, len, P0, shiftX[3]);
+            shifted(y1, k - 1, len, P1, shiftX[4]);
+            shifted(y2, k - 1, len, P2, shiftX[5]);
             if (withSiblings) {
-                subtract(staged[6], k - 1, len, O0);
-                subtract(staged[7], k - 1, len, O1);
-                subtract(staged[8], k - 1, len, O2);
+                change(y0, b0, k, len, O0, shiftY[0]);
+                change(y1, b1, k, len, O1, shiftY[1]);
+                change(y2, b2, k, len, O2, shiftY[2]);
+            } else {
+                change(y0, k, len, O0, shiftY[0]);
+                change(y1, k, len, O1, shiftY[1]);
+                change(y2, k, len, O2, shiftY[2]);
             }
             n += len;
-            fill = len;
-            if (len == BLOCK) {
-                flush();
-            }
+            sum(len);
             k += len;
         }
         return true;
     }
 
-    /** {@code block[column + i] = y[k + i] - y[k - 1 + i]}, the parent's change over a cycle. */
-    private void change(double[] y, int k, int len, int column) {
+    /** {@code block[column + i] = from[start + i] - by}: a column, shifted. */
+    private void shifted(double[] from, int start, int len, int column, double by) {
         double[] c = block;
         for (int i = 0; i < len; i++) {
-            c[column + i] = y[k + i] - y[k - 1 + i];
+            c[column + i] = from[start + i] - by;
         }
     }
 
-    /** {@code block[column + i] -= s[from + i]}: the siblings' contribution taken off the change. */
-    private void subtract(double[] s, int from, int len, int column) {
+    /** {@code block[column + i] = (y[k + i] - y[k - 1 + i]) - by}: the parent's change over a cycle, shifted. */
+    private void change(double[] y, int k, int len, int column, double by) {
         double[] c = block;
         for (int i = 0; i < len; i++) {
-            c[column + i] = c[column + i] - s[from + i];
+            c[column + i] = (y[k + i] - y[k - 1 + i]) - by;
+        }
+    }
+
+    /** The change less the siblings' contribution {@code s[k - 1 + i]}, shifted. */
+    private void change(double[] y, double[] s, int k, int len, int column, double by) {
+        double[] c = block;
+        for (int i = 0; i < len; i++) {
+            c[column + i] = ((y[k + i] - y[k - 1 + i]) - s[k - 1 + i]) - by;
         }
     }
 
@@ -481,14 +498,28 @@ public final class NormalFit {
         shift(block, O0, shiftY[0], len);
         shift(block, O1, shiftY[1], len);
         shift(block, O2, shiftY[2], len);
+        sum(len);
+    }
+
+    /** Adds the block's first {@code len} rows, already shifted, to the lanes and empties the block. */
+    private void sum(int len) {
         if (len < BLOCK) {
             // zero rows add nothing: the passes always run over the whole block
             for (int column = 0; column < 9 * BLOCK; column += BLOCK) {
                 Arrays.fill(block, column + len, column + BLOCK, 0);
             }
         }
-        // a loop per sum (lanesN groups them by their first column): a body small enough for C2 to
-        // vectorise; larger bodies (more sums or folds per loop) are not, and run at scalar speed
+        // A loop per sum, written out (lanesN groups them by their first column): a body small enough
+        // for C2 to vectorise; larger bodies (more sums or folds per loop) are not, and run at scalar
+        // speed. Why not one helper laneProduct(slot, a, b) driven by a table of column pairs (measured
+        // 2026-11-28, JDK 17.0.15): C2's vectoriser needs every offset into the one array to be a
+        // constant (two different variable offsets may alias, so it keeps the loop scalar): the
+        // table-driven loop took normalRowsTensor from 10.6 to 25 us. Called with constant arguments
+        // the helper vectorises only where it is inlined, and C2 stops inlining (NodeCountInliningCutoff)
+        // or unrolling once a method holds some 25-50 of these loops: 51 calls in flush, six groups of
+        // calls (inlined back into flush) and two groups of 26 calls were 13-15 us against 10.6-12.8
+        // us, side by side. Each lanesN is too large to be inlined into flush, so each is compiled on
+        // its own with its 8-10 loops, all vectorised.
         lanes0();
         lanes1();
         lanes2();

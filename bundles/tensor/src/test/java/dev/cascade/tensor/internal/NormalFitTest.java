@@ -346,6 +346,52 @@ class NormalFitTest {
         }
     }
 
+    /**
+     * {@code fit}'s fast path checks finiteness once per batch, through the running sums of the parent
+     * states and of the adjustments: one non-finite reading anywhere in an otherwise clean batch must
+     * still send it to the general loop (fewer rows: the chain breaks there), and finite readings whose
+     * sums overflow must lose no row.
+     */
+    @Test
+    void oneNonFiniteReadingLeavesTheFastPathAndAnOverflowLosesNoRow() {
+        EstimatorSettings settings = new EstimatorSettings(1, 1, 1);
+        List<Measurement> clean = new SyntheticPlant(7, GAIN, TAU, 1, 0.05).run(600);
+        int all = clean.size() - 1 - 2;
+        NormalFit fit = new NormalFit();
+        assertTrue(fit.fit(clean, settings, List.of()));
+        assertEquals(all, fit.rows());
+        for (int which = 0; which < 4; which++) {
+            List<Measurement> data = new ArrayList<>(clean);
+            Measurement m = data.get(300);
+            Vector3 parent = m.parent();
+            Vector3 adjustment = m.adjustment();
+            switch (which) {
+                case 0 -> parent = new Vector3(parent.x(), Double.NaN, parent.z());
+                case 1 -> parent = new Vector3(Double.NEGATIVE_INFINITY, parent.y(), parent.z());
+                case 2 -> adjustment = new Vector3(adjustment.x(), adjustment.y(), Double.NaN);
+                default -> adjustment = new Vector3(Double.POSITIVE_INFINITY, adjustment.y(), adjustment.z());
+            }
+            data.set(300, new Measurement(m.pair(), m.timestamp(), parent, m.error(), adjustment, m.quality()));
+            fit.fit(data, settings, List.of());
+            assertTrue(fit.rows() < all - 1, "case " + which + ": rows " + fit.rows());
+        }
+        // finite, but their sums overflow: the general loop runs and still takes every row
+        List<Measurement> huge = new ArrayList<>();
+        for (Measurement m : clean) {
+            Vector3 p = m.parent();
+            Vector3 a = m.adjustment();
+            huge.add(new Measurement(
+                    m.pair(),
+                    m.timestamp(),
+                    new Vector3(1e308, p.y(), p.z()),
+                    m.error(),
+                    new Vector3(a.x(), a.y(), a.z() + 1e308),
+                    m.quality()));
+        }
+        fit.fit(huge, settings, List.of());
+        assertEquals(all, fit.rows());
+    }
+
     /** Rows given in Commons Math's shapes, in one call, give the same fit as the same rows one by one. */
     @Test
     void rowsInOneCallAreRowsOneByOne() {
