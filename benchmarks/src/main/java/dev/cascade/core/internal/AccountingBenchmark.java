@@ -16,9 +16,9 @@ import org.openjdk.jmh.annotations.TearDown;
 /**
  * What the loop's accounting of in-loop calls costs a pair-cycle (issue 6: at most 5 %): the same pair with
  * its no-op filters, with and without its timing sample, in one run. Without it, the benchmark steps the
- * pair's cycle count past the cycles on which the pair would time its calls (one in 16, at the pair's own
+ * pair's cycle count past the cycles on which the pair would time its calls (one in 64, at the pair's own
  * phase, found by running it), so the product code runs unchanged and only the timed cycles are left out.
- * Filters are trusted (timed one cycle in 16) before the measurement: a new filter is timed on every call
+ * Filters are trusted (timed one cycle in 64) before the measurement: a new filter is timed on every call
  * until 64 timed calls in a row keep their budget.
  */
 @BenchmarkMode(Mode.AverageTime)

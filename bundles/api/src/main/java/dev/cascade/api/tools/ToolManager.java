@@ -59,7 +59,7 @@ public interface ToolManager {
      * (not the loop thread) about once a second with running totals; the manager keeps the latest.
      *
      * @param calls calls so far
-     * @param timedCalls timed calls so far (one cycle in 16, and every call of a new or suspect filter)
+     * @param timedCalls timed calls so far (one cycle in 64, and every call of a new or suspect filter)
      * @param timedNanos their time so far, nanoseconds
      * @since 1.1
      */

@@ -27,7 +27,7 @@ final class FilterChain {
      * suspect. Each pair has its own phase within the sample (see {@link PairRuntime}), so a sweep over many
      * pairs times about one pair in this many rather than every pair at once.
      */
-    static final int SAMPLE = 16;
+    static final int SAMPLE = 64;
 
     /** Every filter, pre stage first, then transform, then post; each stage in ranking order. */
     private final FilterSlot[] slots;

@@ -43,25 +43,27 @@ final class FilterSlot {
      */
     final double callIntervalSeconds;
 
-    // Written by the loop thread only and published with opaque stores (an atomic increment would cost a
-    // locked instruction per call); read by any thread through the accessors.
-    @SuppressWarnings("unused") // through CALLS
+    /**
+     * Calls so far, for every pair. Written by the loop thread only, with a plain increment (an opaque or
+     * atomic one costs the cycle more than the count is worth); other threads read it plainly once a second
+     * and may see a value a little behind, which is fine for a running count.
+     */
     private long calls;
 
+    // Written by the loop thread only and published with opaque stores (an atomic increment would cost a
+    // locked instruction per timed call); read by any thread through the accessors.
     @SuppressWarnings("unused") // through TIMED_CALLS
     private long timedCalls;
 
     @SuppressWarnings("unused") // through TIMED_NANOS
     private long timedNanos;
 
-    private static final VarHandle CALLS;
     private static final VarHandle TIMED_CALLS;
     private static final VarHandle TIMED_NANOS;
 
     static {
         try {
             MethodHandles.Lookup lookup = MethodHandles.lookup();
-            CALLS = lookup.findVarHandle(FilterSlot.class, "calls", long.class);
             TIMED_CALLS = lookup.findVarHandle(FilterSlot.class, "timedCalls", long.class);
             TIMED_NANOS = lookup.findVarHandle(FilterSlot.class, "timedNanos", long.class);
         } catch (ReflectiveOperationException e) {
@@ -74,10 +76,10 @@ final class FilterSlot {
     /**
      * While suspect, every call is timed (otherwise one cycle in {@link FilterChain#SAMPLE}). A new filter is
      * suspect until it has kept its budget {@link #CLEAN_CALLS_TO_TRUST} timed calls in a row, so a tool that
-     * overruns from the start is caught on its first call, not up to 16 cycles later.
+     * overruns from the start is caught on its first call, not up to 63 cycles later.
      */
     volatile boolean suspect = true;
-    /** Timed calls within budget after which a suspect filter is timed one cycle in 16 again. */
+    /** Timed calls within budget after which a suspect filter is timed one cycle in 64 again. */
     static final int CLEAN_CALLS_TO_TRUST = 64;
 
     // loop thread only
@@ -141,7 +143,7 @@ final class FilterSlot {
 
     /** Counts a call (any thread may read the count through {@link #calls()}). */
     void countCall() {
-        CALLS.setOpaque(this, (long) CALLS.get(this) + 1);
+        calls++;
     }
 
     /** Counts a timed call that returned, and its time. */
@@ -152,7 +154,7 @@ final class FilterSlot {
 
     /** @return the calls so far, for every pair (any thread) */
     long calls() {
-        return (long) CALLS.getOpaque(this);
+        return calls;
     }
 
     /** @return the timed calls that returned so far (any thread) */

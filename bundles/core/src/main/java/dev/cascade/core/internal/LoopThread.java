@@ -98,8 +98,8 @@ final class LoopThread implements Runnable {
      * @return when the next pair is due ({@link System#nanoTime()})
      */
     /**
-     * Calls are timed one cycle in 16 per pair, so a filter that starts to overrun its budget on an untimed
-     * cycle would go unseen for up to 15 cycles. A pass that took longer than the typical one by more than
+     * Calls are timed one cycle in 64 per pair, so a filter that starts to overrun its budget on an untimed
+     * cycle would go unseen for up to 63 cycles. A pass that took longer than the typical one by more than
      * the smallest filter budget may hold such a call: every pair that ran in it times every call on its next
      * cycle, which finds the filter if it overruns again. The pass's own clock readings are already taken,
      * so this costs nothing per pair while passes stay within their usual time.

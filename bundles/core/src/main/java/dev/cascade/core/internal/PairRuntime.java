@@ -200,7 +200,7 @@ final class PairRuntime {
         this.tensor = new Tensor(settings.initialTensor().clone(), 0, settings.initialConfidence());
         // seeded by the pair id, so a run is reproducible and pairs probe independently
         this.probeRandom = settings.id().hashCode() * 0x9E3779B97F4A7C15L | 1;
-        this.samplePhase = (int) (probeRandom >>> 59) & (FilterChain.SAMPLE - 1);
+        this.samplePhase = (int) (probeRandom >>> 58) & (FilterChain.SAMPLE - 1);
         adopt(settings);
     }
 

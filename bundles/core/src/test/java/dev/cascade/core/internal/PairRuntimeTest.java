@@ -572,12 +572,13 @@ class PairRuntimeTest {
     }
 
     @Test
-    void eachPairIsTimedOneCycleInSixteenAtItsOwnPhaseSoASweepTimesOnlyAFewPairs() {
+    void eachPairIsTimedOneCycleInSampleAtItsOwnPhaseSoASweepTimesOnlyAFewPairs() {
         configure();
         List<FilterSlot> one =
                 List.of(new FilterSlot(frame -> {}, "f", FilterStage.PRE, 0, 1, PairTarget.ALL, 1_000_000_000L));
         FilterSlot slot = one.get(0);
-        int pairs = 64;
+        int sample = FilterChain.SAMPLE;
+        int pairs = 2 * sample;
         Plan.Entry[] entries = new Plan.Entry[pairs];
         for (int i = 0; i < pairs; i++) {
             PairSettings s = Configs.settings("id", "pair-" + i);
@@ -595,7 +596,7 @@ class PairRuntimeTest {
                     2);
         }
         long t = now;
-        long[] timed = new long[33];
+        long[] timed = new long[2 * sample + 1];
         for (int k = 0; k < timed.length; k++) {
             long before = slot.timedCalls();
             for (Plan.Entry e : entries) {
@@ -605,14 +606,14 @@ class PairRuntimeTest {
             t += PERIOD;
         }
         assertEquals(pairs, timed[0], "every pair's first cycle is timed");
-        long inSixteen = 0;
-        for (int k = 1; k <= 16; k++) {
+        long inSample = 0;
+        for (int k = 1; k <= sample; k++) {
             assertTrue(timed[k] < pairs / 2, "cycle " + k + " timed " + timed[k] + " of " + pairs + " pairs");
-            inSixteen += timed[k];
+            inSample += timed[k];
         }
-        assertEquals(pairs, inSixteen, "each pair once in 16 cycles: " + Arrays.toString(timed));
-        for (int k = 17; k < timed.length; k++) {
-            assertEquals(timed[k - 16], timed[k], "the same pairs 16 cycles later");
+        assertEquals(pairs, inSample, "each pair once in " + sample + " cycles: " + Arrays.toString(timed));
+        for (int k = sample + 1; k < timed.length; k++) {
+            assertEquals(timed[k - sample], timed[k], "the same pairs " + sample + " cycles later");
         }
     }
 
