@@ -63,10 +63,6 @@ public class LoopIT {
         return fixtures.plant(parent, child, tau, g);
     }
 
-    private org.osgi.service.cm.Configuration pair(String name, String... keyValues) throws Exception {
-        return fixtures.pair(name, keyValues);
-    }
-
     private PairStatus status(String id) {
         return loop.pair(id).orElse(null);
     }
@@ -95,7 +91,7 @@ public class LoopIT {
     @Test
     public void pairConvergesAndASetpointChangeTakesEffectWithoutRestart() throws Exception {
         plant("it-hall", "it-unit", 0.3, COUPLED);
-        pair(
+        fixtures.pair(
                 "converge",
                 "id",
                 "it-a",
@@ -137,7 +133,7 @@ public class LoopIT {
         plant("it-h2", "it-u2", 0.5, COUPLED);
         // a pair with no initial tensor would learn first (and hold); these run on the identity
         String identity = "1, 0, 0, 0, 1, 0, 0, 0, 1";
-        pair(
+        fixtures.pair(
                 "fast",
                 "id",
                 "it-fast",
@@ -151,7 +147,7 @@ public class LoopIT {
                 "200",
                 "initialTensor",
                 identity);
-        org.osgi.service.cm.Configuration slow = pair(
+        org.osgi.service.cm.Configuration slow = fixtures.pair(
                 "slow",
                 "id",
                 "it-slow",
@@ -181,7 +177,7 @@ public class LoopIT {
 
     @Test
     public void aBadConfigurationIsShownWithItsReason() throws Exception {
-        pair("bad", "id", "it-bad", "parent", "it-x", "child", "it-y", "setpoint", "1, 2", "rate", "10");
+        fixtures.pair("bad", "id", "it-bad", "parent", "it-x", "child", "it-y", "setpoint", "1, 2", "rate", "10");
         PairStatus bad = Conditions.await(
                 "it-bad is listed as stopped",
                 DEADLINE,
