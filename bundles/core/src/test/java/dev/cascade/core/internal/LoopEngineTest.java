@@ -396,10 +396,7 @@ class LoopEngineTest {
         engine.addFilter(
                 frame -> {
                     filterCalls[0]++;
-                    long until = System.nanoTime() + 1_000_000; // at least 1 ms a call, against a 20 ms budget
-                    while (System.nanoTime() < until) {
-                        Thread.onSpinWait();
-                    }
+                    PairRuntimeTest.spin(1_000_000); // at least 1 ms a call, against a 20 ms budget
                 },
                 Map.of(Filter.STAGE, "pre", ToolResources.MAX_CALL_MICROS, "20000", "service.id", 70L));
         await(
@@ -429,10 +426,7 @@ class LoopEngineTest {
                 frame -> {
                     if (++filterCalls[0] > 200) {
                         slowCalls[0]++;
-                        long until = System.nanoTime() + 30_000_000;
-                        while (System.nanoTime() < until) {
-                            Thread.onSpinWait();
-                        }
+                        PairRuntimeTest.spin(30_000_000);
                     }
                 },
                 Map.of(Filter.STAGE, "pre", ToolResources.MAX_CALL_MICROS, "10000", "service.id", 60L));

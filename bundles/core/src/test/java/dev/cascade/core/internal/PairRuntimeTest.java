@@ -542,7 +542,8 @@ class PairRuntimeTest {
         assertArrayEquals(new double[] {2, 2, 2}, pair.settings().setpoint());
     }
 
-    private static void spin(long nanos) {
+    /** Keeps the calling thread busy for {@code nanos}, as a slow filter would. */
+    static void spin(long nanos) {
         long until = System.nanoTime() + nanos;
         while (System.nanoTime() < until) {
             Thread.onSpinWait();
