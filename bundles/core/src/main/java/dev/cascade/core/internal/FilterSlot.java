@@ -43,13 +43,6 @@ final class FilterSlot {
      */
     final double callIntervalSeconds;
 
-    /**
-     * Calls so far, for every pair. Written by the loop thread only, with a plain increment (an opaque or
-     * atomic one costs the cycle more than the count is worth); other threads read it plainly once a second
-     * and may see a value a little behind, which is fine for a running count.
-     */
-    private long calls;
-
     // Written by the loop thread only and published with opaque stores (an atomic increment would cost a
     // locked instruction per timed call); read by any thread through the accessors.
     @SuppressWarnings("unused") // through TIMED_CALLS
@@ -74,7 +67,7 @@ final class FilterSlot {
     final AtomicLong faults = new AtomicLong();
     volatile Fault lastFault;
     /**
-     * While suspect, every call is timed (otherwise one cycle in {@link FilterChain#SAMPLE}). A new filter is
+     * While suspect, every call is timed (otherwise one cycle in the chain's sample, {@link FilterChain#sampleMask}). A new filter is
      * suspect until it has kept its budget {@link #CLEAN_CALLS_TO_TRUST} timed calls in a row, so a tool that
      * overruns from the start is caught on its first call, not up to 63 cycles later.
      */
@@ -141,20 +134,10 @@ final class FilterSlot {
         }
     }
 
-    /** Counts a call (any thread may read the count through {@link #calls()}). */
-    void countCall() {
-        calls++;
-    }
-
     /** Counts a timed call that returned, and its time. */
     void countTimedCall(long nanos) {
         TIMED_CALLS.setOpaque(this, (long) TIMED_CALLS.get(this) + 1);
         TIMED_NANOS.setOpaque(this, (long) TIMED_NANOS.get(this) + nanos);
-    }
-
-    /** @return the calls so far, for every pair (any thread) */
-    long calls() {
-        return calls;
     }
 
     /** @return the timed calls that returned so far (any thread) */

@@ -68,6 +68,15 @@ public final class LoopEngine implements ControlLoop {
     private final Map<String, PairRuntime> runtimes = new HashMap<>();
     private final Map<Long, Map.Entry<String, Domain>> domainsByService = new HashMap<>();
     private final Map<Long, FilterSlot> filters = new TreeMap<>();
+    /** The chains the current plan runs (their runs count the filters' calls; see reportCalls). */
+    private java.util.Set<FilterChain> planChains = java.util.Set.of();
+    /** Chains of earlier plans, until no pass can run them any more. */
+    private final List<Retired> retiring = new ArrayList<>();
+    /** Per filter, the calls counted by chains no plan runs any more. */
+    private final Map<FilterSlot, Long> folded = new HashMap<>();
+
+    /** A chain that left the plan when {@code loop} had begun {@code sweeps} passes. */
+    private record Retired(FilterChain chain, LoopThread loop, long sweeps) {}
 
     /** Cycle time and lateness per loop pass, recorded by the loop thread(s). */
     final LoopTiming timing = new LoopTiming();
@@ -351,10 +360,14 @@ public final class LoopEngine implements ControlLoop {
         rebuild();
     }
 
-    /** Reports a bypassed filter call to the tool manager, if there is one. Called on the loop thread. */
     /**
      * Tells the tool manager, once a second off the loop thread, how often the loop has called each filter
      * and how long its timed calls took (running totals, counted by the loop thread without a lock).
+     *
+     * <p>The loop counts runs of a chain, not calls of a filter (one increment per pair-cycle, see
+     * {@link FilterChain}), so a filter's calls are the runs of the chains it is in: those of the current
+     * plan, those of earlier plans that a pass may still be running, and what chains no plan runs any more
+     * had counted when they were folded in (once the loop has begun two passes since they left the plan).
      */
     private void reportCalls() {
         ToolManager manager = toolManager;
@@ -362,12 +375,29 @@ public final class LoopEngine implements ControlLoop {
             return;
         }
         List<FilterSlot> slots;
+        Map<FilterSlot, Long> calls;
         synchronized (this) {
+            LoopThread current = loop;
+            for (java.util.Iterator<Retired> it = retiring.iterator(); it.hasNext(); ) {
+                Retired r = it.next();
+                if (r.loop() != current || current.sweeps.get() - r.sweeps() >= 2) {
+                    r.chain().addCalls(folded);
+                    it.remove();
+                }
+            }
+            folded.keySet().retainAll(filters.values());
+            calls = new HashMap<>(folded);
+            for (FilterChain chain : planChains) {
+                chain.addCalls(calls);
+            }
+            for (Retired r : retiring) {
+                r.chain().addCalls(calls);
+            }
             slots = List.copyOf(filters.values());
         }
         for (FilterSlot slot : slots) {
             try {
-                manager.calls(slot.serviceId, slot.calls(), slot.timedCalls(), slot.timedNanos());
+                manager.calls(slot.serviceId, calls.getOrDefault(slot, 0L), slot.timedCalls(), slot.timedNanos());
             } catch (RuntimeException e) { // the next second tries again; the watchdog must keep its schedule
                 LOG.warn("The tool manager refused the call counts of filter {}: {}", slot.name, e.toString());
             }
@@ -569,7 +599,25 @@ public final class LoopEngine implements ControlLoop {
         }
         runtimes.keySet().retainAll(configured.keySet());
         plan = new Plan(entries, collector);
+        retire(entries);
         loop.wake();
+    }
+
+    /** Notes the chains the new plan no longer runs; their calls are counted until they are folded in. */
+    private void retire(Plan.Entry[] entries) {
+        java.util.Set<FilterChain> now = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        for (Plan.Entry e : entries) {
+            if (!e.chain().isEmpty()) {
+                now.add(e.chain());
+            }
+        }
+        LoopThread current = loop;
+        for (FilterChain chain : planChains) {
+            if (!now.contains(chain)) {
+                retiring.add(new Retired(chain, current, current.sweeps.get()));
+            }
+        }
+        planChains = now;
     }
 
     // ---- ControlLoop

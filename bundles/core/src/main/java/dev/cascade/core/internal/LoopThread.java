@@ -26,6 +26,12 @@ final class LoopThread implements Runnable {
 
     volatile long faults;
 
+    /**
+     * Passes begun, each counted after it has read the plan (a release store, no fence): once this has
+     * grown by two since a plan was swapped in, no pass runs the plan before it any more.
+     */
+    final java.util.concurrent.atomic.AtomicLong sweeps = new java.util.concurrent.atomic.AtomicLong();
+
     /** An exponential mean of the passes' own work (nanoseconds), over the passes that time only a sample. */
     private long typicalPassNanos;
 
@@ -86,18 +92,6 @@ final class LoopThread implements Runnable {
     }
 
     /**
-     * One pass: runs every pair that is due and records the pass's timing.
-     *
-     * <p>Its own method on purpose: {@link #loop} is called once and never returns, so the JIT could compile
-     * the pass's code inside it only by on-stack replacement, after tens of thousands of back-edges (measured
-     * in ToolsIT at 500 Hz: interpreted for the first 40 s, fully compiled after 67 s; at 10 Hz HotSpot's
-     * default thresholds mean tens of minutes), and again from scratch on every fresh loop thread the
-     * watchdog starts. A method called once per
-     * pass is compiled by its call count, within seconds, and a fresh thread finds it compiled.
-     *
-     * @return when the next pair is due ({@link System#nanoTime()})
-     */
-    /**
      * Calls are timed one cycle in 64 per pair, so a filter that starts to overrun its budget on an untimed
      * cycle would go unseen for up to 63 cycles. A pass that took longer than the typical one by more than
      * the smallest filter budget may hold such a call: every pair that ran in it times every call on its next
@@ -118,8 +112,22 @@ final class LoopThread implements Runnable {
         }
     }
 
+    /**
+     * One pass: runs every pair that is due and records the pass's timing.
+     *
+     * <p>Its own method on purpose: {@link #loop} is called once and never returns, so the JIT could compile
+     * the pass's code inside it only by on-stack replacement, after tens of thousands of back-edges (measured
+     * in ToolsIT at 500 Hz: interpreted for the first 40 s, fully compiled after 67 s; at 10 Hz HotSpot's
+     * default thresholds mean tens of minutes), and again from scratch on every fresh loop thread the
+     * watchdog starts. A method called once per
+     * pass is compiled by its call count, within seconds, and a fresh thread finds it compiled.
+     *
+     * @return when the next pair is due ({@link System#nanoTime()})
+     */
     private long sweep() {
         Plan plan = engine.plan();
+        sweeps.lazySet(sweeps.get() + 1); // after reading the plan: see sweeps
+
         long now = System.nanoTime();
         long wall = System.currentTimeMillis();
         long next = now + MAX_PARK;

@@ -130,7 +130,7 @@ final class PairRuntime {
     private long confidenceStepMillis;
 
     private int mask;
-    /** Phase of this pair's timing sample among the {@link FilterChain#SAMPLE} cycles. */
+    /** Phase of this pair's timing sample among the cycles of its chain's sample ({@link FilterChain#sampleMask}). */
     private final int samplePhase;
 
     private boolean bumpless = true;
@@ -200,7 +200,7 @@ final class PairRuntime {
         this.tensor = new Tensor(settings.initialTensor().clone(), 0, settings.initialConfidence());
         // seeded by the pair id, so a run is reproducible and pairs probe independently
         this.probeRandom = settings.id().hashCode() * 0x9E3779B97F4A7C15L | 1;
-        this.samplePhase = (int) (probeRandom >>> 58) & (FilterChain.SAMPLE - 1);
+        this.samplePhase = (int) (probeRandom >>> 48); // 16 bits, masked by the chain's sample
         adopt(settings);
     }
 
@@ -415,8 +415,11 @@ final class PairRuntime {
             f.e1 = (mask & 2) == 0 ? 0 : (sp1 + shift1 - y1) * share;
             f.e2 = (mask & 4) == 0 ? 0 : (sp2 + shift2 - y2) * share;
             FilterChain chain = this.chain;
-            // this pair's timing sample: always its first cycle, then one in SAMPLE at its own phase
-            boolean sampled = timeNextCycle || cycle == 0 || ((cycle + samplePhase) & (FilterChain.SAMPLE - 1)) == 0;
+            // this pair's timing sample: always its first cycle, then one in its chain's sample at its own phase; and
+            // the
+            // cycle after a long pass (see LoopThread), which is enforcement, not accounting
+            boolean sampled = timeNextCycle
+                    || (chain.accounting && (cycle == 0 || ((cycle + samplePhase) & chain.sampleMask) == 0));
             timeNextCycle = false;
             long clock = chain.pre(f, sampled, fence);
 

@@ -411,6 +411,36 @@ class LoopEngineTest {
     }
 
     @Test
+    void aFiltersCallsKeepCountingWhenItsChainIsReplaced() throws Exception {
+        plant("h1", "u1");
+        engine.put("pid-a", Configs.settings("id", "a", "parent", "h1", "child", "u1", "rate", "200"));
+        RecordingToolManager manager = new RecordingToolManager();
+        java.util.concurrent.atomic.AtomicLong made = new java.util.concurrent.atomic.AtomicLong();
+        manager.made = made::get;
+        engine.setToolManager(manager);
+        engine.addFilter(frame -> made.incrementAndGet(), Map.of(Filter.STAGE, "pre", "service.id", 71L));
+        await("the filter runs", () -> made.get() > 50);
+        // a second filter joins the pair and leaves again: the pair runs two new chains in turn
+        Filter other = frame -> {};
+        Map<String, Object> otherProperties = Map.of(Filter.STAGE, "post", "service.id", 72L);
+        engine.addFilter(other, otherProperties);
+        await(
+                "the pair runs the second filter",
+                () -> manager.calls.containsKey(72L) && manager.calls.get(72L)[0] > 20);
+        engine.removeFilter(other, otherProperties);
+        long before = made.get();
+        await("the pair runs its first chain again", () -> made.get() > before + 50);
+        long after = made.get();
+        // a report made since: its count against the calls made when it was handed over (the loop goes on
+        // meanwhile, so a call or two may be in between); the chains that left the plan counted more than 50
+        await("a report since", () -> manager.calls.get(71L)[3] > after);
+        long[] report = manager.calls.get(71L);
+        assertTrue(
+                report[0] <= report[3] && report[0] >= report[3] - 3,
+                report[0] + " calls reported when " + report[3] + " were made");
+    }
+
+    @Test
     void aFilterThatStartsToOverrunOnAnUntimedCycleIsCaughtOnThePairsNextCycle() throws Exception {
         plant("h1", "u1");
         engine.put("pid-a", Configs.settings("id", "a", "parent", "h1", "child", "u1", "rate", "100"));
@@ -444,6 +474,8 @@ class LoopEngineTest {
         final List<String> faults = new CopyOnWriteArrayList<>();
         volatile Consumer<String> onFault = what -> {};
         volatile Runnable listener = () -> {};
+        /** Read after each report of calls, stored beside it (a test's own count of calls made). */
+        volatile java.util.function.LongSupplier made = () -> 0;
 
         @Override
         public List<dev.cascade.api.tools.ToolInfo> tools() {
@@ -487,7 +519,7 @@ class LoopEngineTest {
 
         @Override
         public void calls(long serviceId, long calls, long timedCalls, long timedNanos) {
-            this.calls.put(serviceId, new long[] {calls, timedCalls, timedNanos});
+            this.calls.put(serviceId, new long[] {calls, timedCalls, timedNanos, made.getAsLong()});
         }
 
         @Override

@@ -2,6 +2,7 @@ package dev.cascade.core.internal;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -616,6 +617,68 @@ class PairRuntimeTest {
         for (int k = sample + 1; k < timed.length; k++) {
             assertEquals(timed[k - sample], timed[k], "the same pairs " + sample + " cycles later");
         }
+    }
+
+    @Test
+    void aLongerChainIsTimedLessOftenSoItsSampleCostsACycleAboutTheSame() {
+        configure();
+        PairSettings s = Configs.settings("id", "a");
+        int[] masks = new int[11];
+        for (int n = 1; n <= 10; n++) {
+            List<FilterSlot> slots = new java.util.ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                slots.add(new FilterSlot(frame -> {}, "f" + i, FilterStage.PRE, 0, i + 1, PairTarget.ALL, 1_000L));
+            }
+            masks[n] = FilterChain.of(slots, s).sampleMask;
+            // n + 1 clock readings a timed cycle: at most four in SAMPLE cycles, at least two
+            assertTrue((n + 1) * FilterChain.SAMPLE <= 4 * (masks[n] + 1), n + " filters: " + masks[n]);
+            assertTrue((n + 1) * FilterChain.SAMPLE > 2 * (masks[n] + 1) || masks[n] + 1 == FilterChain.SAMPLE);
+        }
+        assertEquals(FilterChain.SAMPLE - 1, masks[3]);
+        assertEquals(4 * FilterChain.SAMPLE - 1, masks[10]);
+    }
+
+    @Test
+    void aChainWithoutAccountingNeitherCountsItsRunsNorTimesTrustedFilters() {
+        configure();
+        filter(frame -> {}, FilterStage.PRE, GENEROUS);
+        FilterSlot slot = filters.get(0);
+        for (int k = 0; k < 4 * FilterSlot.CLEAN_CALLS_TO_TRUST && slot.suspect; k++) {
+            cycle();
+        }
+        assertFalse(slot.suspect, "trusted after " + FilterSlot.CLEAN_CALLS_TO_TRUST + " clean timed calls");
+        PairSettings s = Configs.settings("id", "b");
+        TestPlant p = new TestPlant(IDENTITY);
+        FilterChain counted = FilterChain.of(filters, s);
+        Plan.Entry without = new Plan.Entry(
+                new PairRuntime("pid-b", s),
+                s,
+                p.parent,
+                p.child,
+                new PairRuntime[0],
+                counted.withoutAccounting(),
+                1,
+                "",
+                1,
+                2);
+        long timedBefore = slot.timedCalls();
+        long t = now;
+        for (int k = 0; k < 4 * FilterChain.SAMPLE; k++) {
+            without.runtime().cycle(without, t += PERIOD, wall, null, fence);
+        }
+        assertEquals(timedBefore, slot.timedCalls(), "no call timed");
+        java.util.Map<FilterSlot, Long> calls = new java.util.HashMap<>();
+        without.chain().addCalls(calls);
+        assertEquals(0L, calls.get(slot), "no run counted");
+        Plan.Entry with =
+                new Plan.Entry(without.runtime(), s, p.parent, p.child, new PairRuntime[0], counted, 1, "", 1, 2);
+        for (int k = 0; k < 4 * FilterChain.SAMPLE; k++) {
+            with.runtime().cycle(with, t += PERIOD, wall, null, fence);
+        }
+        assertTrue(slot.timedCalls() > timedBefore, "timed with accounting");
+        calls.clear();
+        counted.addCalls(calls);
+        assertEquals(4L * FilterChain.SAMPLE, calls.get(slot), "every run counted with accounting");
     }
 
     @Test
