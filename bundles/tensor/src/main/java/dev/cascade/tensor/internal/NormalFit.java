@@ -74,6 +74,16 @@ public final class NormalFit {
      */
     static final double MIN_PIVOT = 1e-12;
 
+    /**
+     * Whether this JVM compiles {@link Math#fma} to an FMA instruction (HotSpot's {@code UseFMA}, read
+     * once). Without it {@code Math.fma} computes exactly in {@code BigDecimal}, far slower than the
+     * plain lanes.
+     */
+    static final boolean FMA_INSTRUCTIONS = FmaProbe.fmaInstructions();
+
+    /** Whether the lane passes use {@link Math#fma} ({@code fmaLanesN}) or a multiply and an add ({@code lanesN}). */
+    private final boolean fma;
+
     private int n;
     /** The first row: the sums are of the rows minus it (shifted data), which keeps them small. */
     private final double[] shiftX = new double[M];
@@ -124,6 +134,24 @@ public final class NormalFit {
     // scratch
     private final double[] m1 = new double[9];
     private final double[] m2 = new double[9];
+
+    /** A fit that uses fused multiply-adds where the JVM has FMA instructions ({@link #FMA_INSTRUCTIONS}). */
+    public NormalFit() {
+        this(FMA_INSTRUCTIONS);
+    }
+
+    /**
+     * @param fma whether the lane passes use {@link Math#fma}: the same sums, rounded once per product
+     *     instead of twice (tests run both paths; without FMA instructions this path is correct but slow)
+     */
+    NormalFit(boolean fma) {
+        this.fma = fma;
+    }
+
+    /** @return whether this fit's lane passes use {@link Math#fma} */
+    boolean fusedMultiplyAdd() {
+        return fma;
+    }
 
     /** Forgets every row. */
     public void reset() {
@@ -520,12 +548,21 @@ public final class NormalFit {
         // calls (inlined back into flush) and two groups of 26 calls were 13-15 us against 10.6-12.8
         // us, side by side. Each lanesN is too large to be inlined into flush, so each is compiled on
         // its own with its 8-10 loops, all vectorised.
-        lanes0();
-        lanes1();
-        lanes2();
-        lanes3();
-        lanes4();
-        lanes5();
+        if (fma) {
+            fmaLanes0();
+            fmaLanes1();
+            fmaLanes2();
+            fmaLanes3();
+            fmaLanes4();
+            fmaLanes5();
+        } else {
+            lanes0();
+            lanes1();
+            lanes2();
+            lanes3();
+            lanes4();
+            lanes5();
+        }
         fill = 0;
     }
 
@@ -535,7 +572,7 @@ public final class NormalFit {
         }
     }
 
-    /** Lanes of the sums with column U0 (see {@link #flush}). */
+    /** Lanes of the sums with column U0 (see {@link #sum}). */
     private void lanes0() {
         double[] c = block;
         for (int r = 0; r < W; r++) {
@@ -597,7 +634,7 @@ public final class NormalFit {
         }
     }
 
-    /** Lanes of the sums with column U1 (see {@link #flush}). */
+    /** Lanes of the sums with column U1 (see {@link #sum}). */
     private void lanes1() {
         double[] c = block;
         for (int r = 0; r < W; r++) {
@@ -653,7 +690,7 @@ public final class NormalFit {
         }
     }
 
-    /** Lanes of the sums with column U2 (see {@link #flush}). */
+    /** Lanes of the sums with column U2 (see {@link #sum}). */
     private void lanes2() {
         double[] c = block;
         for (int r = 0; r < W; r++) {
@@ -703,7 +740,7 @@ public final class NormalFit {
         }
     }
 
-    /** Lanes of the sums with column P0 (see {@link #flush}). */
+    /** Lanes of the sums with column P0 (see {@link #sum}). */
     private void lanes3() {
         double[] c = block;
         for (int r = 0; r < W; r++) {
@@ -750,7 +787,7 @@ public final class NormalFit {
         }
     }
 
-    /** Lanes of the sums with column P1 (see {@link #flush}). */
+    /** Lanes of the sums with column P1 (see {@link #sum}). */
     private void lanes4() {
         double[] c = block;
         for (int r = 0; r < W; r++) {
@@ -794,7 +831,7 @@ public final class NormalFit {
         }
     }
 
-    /** Lanes of the sums with column P2 (see {@link #flush}). */
+    /** Lanes of the sums with column P2 (see {@link #sum}). */
     private void lanes5() {
         double[] c = block;
         for (int r = 0; r < W; r++) {
@@ -841,6 +878,533 @@ public final class NormalFit {
                     + c[r + O2 + 64] * c[r + O2 + 64]
                     + c[r + O2 + 128] * c[r + O2 + 128]
                     + c[r + O2 + 192] * c[r + O2 + 192]; // O2·O2
+        }
+    }
+
+    /** {@link #lanes0} with fused multiply-adds, two sums per loop where they share a column. */
+    private void fmaLanes0() {
+        double[] c = block;
+        for (int r = 0; r < W; r++) {
+            c[r + LANES] = c[r + LANES] + c[r + U0] + c[r + U0 + 64] + c[r + U0 + 128] + c[r + U0 + 192]; // sum of U0
+            c[r + LANES + 64] = Math.fma(
+                    c[r + U0 + 192],
+                    c[r + U0 + 192],
+                    Math.fma(
+                            c[r + U0 + 128],
+                            c[r + U0 + 128],
+                            Math.fma(
+                                    c[r + U0 + 64],
+                                    c[r + U0 + 64],
+                                    Math.fma(c[r + U0], c[r + U0], c[r + LANES + 64])))); // U0·U0
+        }
+        for (int r = 0; r < W; r++) {
+            c[r + LANES + 128] = Math.fma(
+                    c[r + U0 + 192],
+                    c[r + U1 + 192],
+                    Math.fma(
+                            c[r + U0 + 128],
+                            c[r + U1 + 128],
+                            Math.fma(
+                                    c[r + U0 + 64],
+                                    c[r + U1 + 64],
+                                    Math.fma(c[r + U0], c[r + U1], c[r + LANES + 128])))); // U0·U1
+            c[r + LANES + 192] = Math.fma(
+                    c[r + U0 + 192],
+                    c[r + U2 + 192],
+                    Math.fma(
+                            c[r + U0 + 128],
+                            c[r + U2 + 128],
+                            Math.fma(
+                                    c[r + U0 + 64],
+                                    c[r + U2 + 64],
+                                    Math.fma(c[r + U0], c[r + U2], c[r + LANES + 192])))); // U0·U2
+        }
+        for (int r = 0; r < W; r++) {
+            c[r + LANES + 256] = Math.fma(
+                    c[r + U0 + 192],
+                    c[r + P0 + 192],
+                    Math.fma(
+                            c[r + U0 + 128],
+                            c[r + P0 + 128],
+                            Math.fma(
+                                    c[r + U0 + 64],
+                                    c[r + P0 + 64],
+                                    Math.fma(c[r + U0], c[r + P0], c[r + LANES + 256])))); // U0·P0
+            c[r + LANES + 320] = Math.fma(
+                    c[r + U0 + 192],
+                    c[r + P1 + 192],
+                    Math.fma(
+                            c[r + U0 + 128],
+                            c[r + P1 + 128],
+                            Math.fma(
+                                    c[r + U0 + 64],
+                                    c[r + P1 + 64],
+                                    Math.fma(c[r + U0], c[r + P1], c[r + LANES + 320])))); // U0·P1
+        }
+        for (int r = 0; r < W; r++) {
+            c[r + LANES + 384] = Math.fma(
+                    c[r + U0 + 192],
+                    c[r + P2 + 192],
+                    Math.fma(
+                            c[r + U0 + 128],
+                            c[r + P2 + 128],
+                            Math.fma(
+                                    c[r + U0 + 64],
+                                    c[r + P2 + 64],
+                                    Math.fma(c[r + U0], c[r + P2], c[r + LANES + 384])))); // U0·P2
+            c[r + LANES + 448] = Math.fma(
+                    c[r + U0 + 192],
+                    c[r + O0 + 192],
+                    Math.fma(
+                            c[r + U0 + 128],
+                            c[r + O0 + 128],
+                            Math.fma(
+                                    c[r + U0 + 64],
+                                    c[r + O0 + 64],
+                                    Math.fma(c[r + U0], c[r + O0], c[r + LANES + 448])))); // U0·O0
+        }
+        for (int r = 0; r < W; r++) {
+            c[r + LANES + 512] = Math.fma(
+                    c[r + U0 + 192],
+                    c[r + O1 + 192],
+                    Math.fma(
+                            c[r + U0 + 128],
+                            c[r + O1 + 128],
+                            Math.fma(
+                                    c[r + U0 + 64],
+                                    c[r + O1 + 64],
+                                    Math.fma(c[r + U0], c[r + O1], c[r + LANES + 512])))); // U0·O1
+            c[r + LANES + 576] = Math.fma(
+                    c[r + U0 + 192],
+                    c[r + O2 + 192],
+                    Math.fma(
+                            c[r + U0 + 128],
+                            c[r + O2 + 128],
+                            Math.fma(
+                                    c[r + U0 + 64],
+                                    c[r + O2 + 64],
+                                    Math.fma(c[r + U0], c[r + O2], c[r + LANES + 576])))); // U0·O2
+        }
+    }
+
+    /** {@link #lanes1} with fused multiply-adds, two sums per loop where they share a column. */
+    private void fmaLanes1() {
+        double[] c = block;
+        for (int r = 0; r < W; r++) {
+            c[r + LANES + 640] =
+                    c[r + LANES + 640] + c[r + U1] + c[r + U1 + 64] + c[r + U1 + 128] + c[r + U1 + 192]; // sum of U1
+            c[r + LANES + 704] = Math.fma(
+                    c[r + U1 + 192],
+                    c[r + U1 + 192],
+                    Math.fma(
+                            c[r + U1 + 128],
+                            c[r + U1 + 128],
+                            Math.fma(
+                                    c[r + U1 + 64],
+                                    c[r + U1 + 64],
+                                    Math.fma(c[r + U1], c[r + U1], c[r + LANES + 704])))); // U1·U1
+        }
+        for (int r = 0; r < W; r++) {
+            c[r + LANES + 768] = Math.fma(
+                    c[r + U1 + 192],
+                    c[r + U2 + 192],
+                    Math.fma(
+                            c[r + U1 + 128],
+                            c[r + U2 + 128],
+                            Math.fma(
+                                    c[r + U1 + 64],
+                                    c[r + U2 + 64],
+                                    Math.fma(c[r + U1], c[r + U2], c[r + LANES + 768])))); // U1·U2
+            c[r + LANES + 832] = Math.fma(
+                    c[r + U1 + 192],
+                    c[r + P0 + 192],
+                    Math.fma(
+                            c[r + U1 + 128],
+                            c[r + P0 + 128],
+                            Math.fma(
+                                    c[r + U1 + 64],
+                                    c[r + P0 + 64],
+                                    Math.fma(c[r + U1], c[r + P0], c[r + LANES + 832])))); // U1·P0
+        }
+        for (int r = 0; r < W; r++) {
+            c[r + LANES + 896] = Math.fma(
+                    c[r + U1 + 192],
+                    c[r + P1 + 192],
+                    Math.fma(
+                            c[r + U1 + 128],
+                            c[r + P1 + 128],
+                            Math.fma(
+                                    c[r + U1 + 64],
+                                    c[r + P1 + 64],
+                                    Math.fma(c[r + U1], c[r + P1], c[r + LANES + 896])))); // U1·P1
+            c[r + LANES + 960] = Math.fma(
+                    c[r + U1 + 192],
+                    c[r + P2 + 192],
+                    Math.fma(
+                            c[r + U1 + 128],
+                            c[r + P2 + 128],
+                            Math.fma(
+                                    c[r + U1 + 64],
+                                    c[r + P2 + 64],
+                                    Math.fma(c[r + U1], c[r + P2], c[r + LANES + 960])))); // U1·P2
+        }
+        for (int r = 0; r < W; r++) {
+            c[r + LANES + 1024] = Math.fma(
+                    c[r + U1 + 192],
+                    c[r + O0 + 192],
+                    Math.fma(
+                            c[r + U1 + 128],
+                            c[r + O0 + 128],
+                            Math.fma(
+                                    c[r + U1 + 64],
+                                    c[r + O0 + 64],
+                                    Math.fma(c[r + U1], c[r + O0], c[r + LANES + 1024])))); // U1·O0
+            c[r + LANES + 1088] = Math.fma(
+                    c[r + U1 + 192],
+                    c[r + O1 + 192],
+                    Math.fma(
+                            c[r + U1 + 128],
+                            c[r + O1 + 128],
+                            Math.fma(
+                                    c[r + U1 + 64],
+                                    c[r + O1 + 64],
+                                    Math.fma(c[r + U1], c[r + O1], c[r + LANES + 1088])))); // U1·O1
+        }
+        for (int r = 0; r < W; r++) {
+            c[r + LANES + 1152] = Math.fma(
+                    c[r + U1 + 192],
+                    c[r + O2 + 192],
+                    Math.fma(
+                            c[r + U1 + 128],
+                            c[r + O2 + 128],
+                            Math.fma(
+                                    c[r + U1 + 64],
+                                    c[r + O2 + 64],
+                                    Math.fma(c[r + U1], c[r + O2], c[r + LANES + 1152])))); // U1·O2
+        }
+    }
+
+    /** {@link #lanes2} with fused multiply-adds, two sums per loop where they share a column. */
+    private void fmaLanes2() {
+        double[] c = block;
+        for (int r = 0; r < W; r++) {
+            c[r + LANES + 1216] =
+                    c[r + LANES + 1216] + c[r + U2] + c[r + U2 + 64] + c[r + U2 + 128] + c[r + U2 + 192]; // sum of U2
+            c[r + LANES + 1280] = Math.fma(
+                    c[r + U2 + 192],
+                    c[r + U2 + 192],
+                    Math.fma(
+                            c[r + U2 + 128],
+                            c[r + U2 + 128],
+                            Math.fma(
+                                    c[r + U2 + 64],
+                                    c[r + U2 + 64],
+                                    Math.fma(c[r + U2], c[r + U2], c[r + LANES + 1280])))); // U2·U2
+        }
+        for (int r = 0; r < W; r++) {
+            c[r + LANES + 1344] = Math.fma(
+                    c[r + U2 + 192],
+                    c[r + P0 + 192],
+                    Math.fma(
+                            c[r + U2 + 128],
+                            c[r + P0 + 128],
+                            Math.fma(
+                                    c[r + U2 + 64],
+                                    c[r + P0 + 64],
+                                    Math.fma(c[r + U2], c[r + P0], c[r + LANES + 1344])))); // U2·P0
+            c[r + LANES + 1408] = Math.fma(
+                    c[r + U2 + 192],
+                    c[r + P1 + 192],
+                    Math.fma(
+                            c[r + U2 + 128],
+                            c[r + P1 + 128],
+                            Math.fma(
+                                    c[r + U2 + 64],
+                                    c[r + P1 + 64],
+                                    Math.fma(c[r + U2], c[r + P1], c[r + LANES + 1408])))); // U2·P1
+        }
+        for (int r = 0; r < W; r++) {
+            c[r + LANES + 1472] = Math.fma(
+                    c[r + U2 + 192],
+                    c[r + P2 + 192],
+                    Math.fma(
+                            c[r + U2 + 128],
+                            c[r + P2 + 128],
+                            Math.fma(
+                                    c[r + U2 + 64],
+                                    c[r + P2 + 64],
+                                    Math.fma(c[r + U2], c[r + P2], c[r + LANES + 1472])))); // U2·P2
+            c[r + LANES + 1536] = Math.fma(
+                    c[r + U2 + 192],
+                    c[r + O0 + 192],
+                    Math.fma(
+                            c[r + U2 + 128],
+                            c[r + O0 + 128],
+                            Math.fma(
+                                    c[r + U2 + 64],
+                                    c[r + O0 + 64],
+                                    Math.fma(c[r + U2], c[r + O0], c[r + LANES + 1536])))); // U2·O0
+        }
+        for (int r = 0; r < W; r++) {
+            c[r + LANES + 1600] = Math.fma(
+                    c[r + U2 + 192],
+                    c[r + O1 + 192],
+                    Math.fma(
+                            c[r + U2 + 128],
+                            c[r + O1 + 128],
+                            Math.fma(
+                                    c[r + U2 + 64],
+                                    c[r + O1 + 64],
+                                    Math.fma(c[r + U2], c[r + O1], c[r + LANES + 1600])))); // U2·O1
+            c[r + LANES + 1664] = Math.fma(
+                    c[r + U2 + 192],
+                    c[r + O2 + 192],
+                    Math.fma(
+                            c[r + U2 + 128],
+                            c[r + O2 + 128],
+                            Math.fma(
+                                    c[r + U2 + 64],
+                                    c[r + O2 + 64],
+                                    Math.fma(c[r + U2], c[r + O2], c[r + LANES + 1664])))); // U2·O2
+        }
+    }
+
+    /** {@link #lanes3} with fused multiply-adds, two sums per loop where they share a column. */
+    private void fmaLanes3() {
+        double[] c = block;
+        for (int r = 0; r < W; r++) {
+            c[r + LANES + 1728] =
+                    c[r + LANES + 1728] + c[r + P0] + c[r + P0 + 64] + c[r + P0 + 128] + c[r + P0 + 192]; // sum of P0
+            c[r + LANES + 1792] = Math.fma(
+                    c[r + P0 + 192],
+                    c[r + P0 + 192],
+                    Math.fma(
+                            c[r + P0 + 128],
+                            c[r + P0 + 128],
+                            Math.fma(
+                                    c[r + P0 + 64],
+                                    c[r + P0 + 64],
+                                    Math.fma(c[r + P0], c[r + P0], c[r + LANES + 1792])))); // P0·P0
+        }
+        for (int r = 0; r < W; r++) {
+            c[r + LANES + 1856] = Math.fma(
+                    c[r + P0 + 192],
+                    c[r + P1 + 192],
+                    Math.fma(
+                            c[r + P0 + 128],
+                            c[r + P1 + 128],
+                            Math.fma(
+                                    c[r + P0 + 64],
+                                    c[r + P1 + 64],
+                                    Math.fma(c[r + P0], c[r + P1], c[r + LANES + 1856])))); // P0·P1
+            c[r + LANES + 1920] = Math.fma(
+                    c[r + P0 + 192],
+                    c[r + P2 + 192],
+                    Math.fma(
+                            c[r + P0 + 128],
+                            c[r + P2 + 128],
+                            Math.fma(
+                                    c[r + P0 + 64],
+                                    c[r + P2 + 64],
+                                    Math.fma(c[r + P0], c[r + P2], c[r + LANES + 1920])))); // P0·P2
+        }
+        for (int r = 0; r < W; r++) {
+            c[r + LANES + 1984] = Math.fma(
+                    c[r + P0 + 192],
+                    c[r + O0 + 192],
+                    Math.fma(
+                            c[r + P0 + 128],
+                            c[r + O0 + 128],
+                            Math.fma(
+                                    c[r + P0 + 64],
+                                    c[r + O0 + 64],
+                                    Math.fma(c[r + P0], c[r + O0], c[r + LANES + 1984])))); // P0·O0
+            c[r + LANES + 2048] = Math.fma(
+                    c[r + P0 + 192],
+                    c[r + O1 + 192],
+                    Math.fma(
+                            c[r + P0 + 128],
+                            c[r + O1 + 128],
+                            Math.fma(
+                                    c[r + P0 + 64],
+                                    c[r + O1 + 64],
+                                    Math.fma(c[r + P0], c[r + O1], c[r + LANES + 2048])))); // P0·O1
+        }
+        for (int r = 0; r < W; r++) {
+            c[r + LANES + 2112] = Math.fma(
+                    c[r + P0 + 192],
+                    c[r + O2 + 192],
+                    Math.fma(
+                            c[r + P0 + 128],
+                            c[r + O2 + 128],
+                            Math.fma(
+                                    c[r + P0 + 64],
+                                    c[r + O2 + 64],
+                                    Math.fma(c[r + P0], c[r + O2], c[r + LANES + 2112])))); // P0·O2
+        }
+        for (int r = 0; r < W; r++) {
+            c[r + LANES + 2176] =
+                    c[r + LANES + 2176] + c[r + O0] + c[r + O0 + 64] + c[r + O0 + 128] + c[r + O0 + 192]; // sum of O0
+        }
+    }
+
+    /** {@link #lanes4} with fused multiply-adds, two sums per loop where they share a column. */
+    private void fmaLanes4() {
+        double[] c = block;
+        for (int r = 0; r < W; r++) {
+            c[r + LANES + 2240] =
+                    c[r + LANES + 2240] + c[r + P1] + c[r + P1 + 64] + c[r + P1 + 128] + c[r + P1 + 192]; // sum of P1
+            c[r + LANES + 2304] = Math.fma(
+                    c[r + P1 + 192],
+                    c[r + P1 + 192],
+                    Math.fma(
+                            c[r + P1 + 128],
+                            c[r + P1 + 128],
+                            Math.fma(
+                                    c[r + P1 + 64],
+                                    c[r + P1 + 64],
+                                    Math.fma(c[r + P1], c[r + P1], c[r + LANES + 2304])))); // P1·P1
+        }
+        for (int r = 0; r < W; r++) {
+            c[r + LANES + 2368] = Math.fma(
+                    c[r + P1 + 192],
+                    c[r + P2 + 192],
+                    Math.fma(
+                            c[r + P1 + 128],
+                            c[r + P2 + 128],
+                            Math.fma(
+                                    c[r + P1 + 64],
+                                    c[r + P2 + 64],
+                                    Math.fma(c[r + P1], c[r + P2], c[r + LANES + 2368])))); // P1·P2
+            c[r + LANES + 2432] = Math.fma(
+                    c[r + P1 + 192],
+                    c[r + O0 + 192],
+                    Math.fma(
+                            c[r + P1 + 128],
+                            c[r + O0 + 128],
+                            Math.fma(
+                                    c[r + P1 + 64],
+                                    c[r + O0 + 64],
+                                    Math.fma(c[r + P1], c[r + O0], c[r + LANES + 2432])))); // P1·O0
+        }
+        for (int r = 0; r < W; r++) {
+            c[r + LANES + 2496] = Math.fma(
+                    c[r + P1 + 192],
+                    c[r + O1 + 192],
+                    Math.fma(
+                            c[r + P1 + 128],
+                            c[r + O1 + 128],
+                            Math.fma(
+                                    c[r + P1 + 64],
+                                    c[r + O1 + 64],
+                                    Math.fma(c[r + P1], c[r + O1], c[r + LANES + 2496])))); // P1·O1
+            c[r + LANES + 2560] = Math.fma(
+                    c[r + P1 + 192],
+                    c[r + O2 + 192],
+                    Math.fma(
+                            c[r + P1 + 128],
+                            c[r + O2 + 128],
+                            Math.fma(
+                                    c[r + P1 + 64],
+                                    c[r + O2 + 64],
+                                    Math.fma(c[r + P1], c[r + O2], c[r + LANES + 2560])))); // P1·O2
+        }
+        for (int r = 0; r < W; r++) {
+            c[r + LANES + 2624] =
+                    c[r + LANES + 2624] + c[r + O1] + c[r + O1 + 64] + c[r + O1 + 128] + c[r + O1 + 192]; // sum of O1
+        }
+        for (int r = 0; r < W; r++) {
+            c[r + LANES + 2688] =
+                    c[r + LANES + 2688] + c[r + O2] + c[r + O2 + 64] + c[r + O2 + 128] + c[r + O2 + 192]; // sum of O2
+        }
+    }
+
+    /** {@link #lanes5} with fused multiply-adds, two sums per loop where they share a column. */
+    private void fmaLanes5() {
+        double[] c = block;
+        for (int r = 0; r < W; r++) {
+            c[r + LANES + 2752] =
+                    c[r + LANES + 2752] + c[r + P2] + c[r + P2 + 64] + c[r + P2 + 128] + c[r + P2 + 192]; // sum of P2
+            c[r + LANES + 2816] = Math.fma(
+                    c[r + P2 + 192],
+                    c[r + P2 + 192],
+                    Math.fma(
+                            c[r + P2 + 128],
+                            c[r + P2 + 128],
+                            Math.fma(
+                                    c[r + P2 + 64],
+                                    c[r + P2 + 64],
+                                    Math.fma(c[r + P2], c[r + P2], c[r + LANES + 2816])))); // P2·P2
+        }
+        for (int r = 0; r < W; r++) {
+            c[r + LANES + 2880] = Math.fma(
+                    c[r + P2 + 192],
+                    c[r + O0 + 192],
+                    Math.fma(
+                            c[r + P2 + 128],
+                            c[r + O0 + 128],
+                            Math.fma(
+                                    c[r + P2 + 64],
+                                    c[r + O0 + 64],
+                                    Math.fma(c[r + P2], c[r + O0], c[r + LANES + 2880])))); // P2·O0
+            c[r + LANES + 2944] = Math.fma(
+                    c[r + P2 + 192],
+                    c[r + O1 + 192],
+                    Math.fma(
+                            c[r + P2 + 128],
+                            c[r + O1 + 128],
+                            Math.fma(
+                                    c[r + P2 + 64],
+                                    c[r + O1 + 64],
+                                    Math.fma(c[r + P2], c[r + O1], c[r + LANES + 2944])))); // P2·O1
+        }
+        for (int r = 0; r < W; r++) {
+            c[r + LANES + 3008] = Math.fma(
+                    c[r + P2 + 192],
+                    c[r + O2 + 192],
+                    Math.fma(
+                            c[r + P2 + 128],
+                            c[r + O2 + 128],
+                            Math.fma(
+                                    c[r + P2 + 64],
+                                    c[r + O2 + 64],
+                                    Math.fma(c[r + P2], c[r + O2], c[r + LANES + 3008])))); // P2·O2
+        }
+        for (int r = 0; r < W; r++) {
+            c[r + LANES + 3072] = Math.fma(
+                    c[r + O0 + 192],
+                    c[r + O0 + 192],
+                    Math.fma(
+                            c[r + O0 + 128],
+                            c[r + O0 + 128],
+                            Math.fma(
+                                    c[r + O0 + 64],
+                                    c[r + O0 + 64],
+                                    Math.fma(c[r + O0], c[r + O0], c[r + LANES + 3072])))); // O0·O0
+        }
+        for (int r = 0; r < W; r++) {
+            c[r + LANES + 3136] = Math.fma(
+                    c[r + O1 + 192],
+                    c[r + O1 + 192],
+                    Math.fma(
+                            c[r + O1 + 128],
+                            c[r + O1 + 128],
+                            Math.fma(
+                                    c[r + O1 + 64],
+                                    c[r + O1 + 64],
+                                    Math.fma(c[r + O1], c[r + O1], c[r + LANES + 3136])))); // O1·O1
+        }
+        for (int r = 0; r < W; r++) {
+            c[r + LANES + 3200] = Math.fma(
+                    c[r + O2 + 192],
+                    c[r + O2 + 192],
+                    Math.fma(
+                            c[r + O2 + 128],
+                            c[r + O2 + 128],
+                            Math.fma(
+                                    c[r + O2 + 64],
+                                    c[r + O2 + 64],
+                                    Math.fma(c[r + O2], c[r + O2], c[r + LANES + 3200])))); // O2·O2
         }
     }
 
