@@ -388,6 +388,33 @@ class NormalFitTest {
             fit.fit(data, settings, List.of());
             assertTrue(fit.rows() < all - 1, "case " + which + ": rows " + fit.rows());
         }
+        // the fast path checks the parent states on the sums of their columns: a NaN in the last state (only
+        // in the last output) still costs the last row; one in the first (in no row) changes nothing
+        double[] cleanFit = new double[Rls.N * 3];
+        assertTrue(fit.fit(clean, settings, List.of()));
+        for (int i = 0; i < cleanFit.length; i++) {
+            cleanFit[i] = fit.parameter(i / 3, i % 3);
+        }
+        for (int at : new int[] {clean.size() - 1, 0}) {
+            List<Measurement> data = new ArrayList<>(clean);
+            Measurement m = data.get(at);
+            data.set(
+                    at,
+                    new Measurement(
+                            m.pair(),
+                            m.timestamp(),
+                            new Vector3(m.parent().x(), m.parent().y(), Double.NaN),
+                            m.error(),
+                            m.adjustment(),
+                            m.quality()));
+            assertTrue(fit.fit(data, settings, List.of()));
+            assertEquals(at == 0 ? all : all - 1, fit.rows(), "NaN state at " + at);
+            if (at == 0) {
+                for (int i = 0; i < cleanFit.length; i++) {
+                    assertEquals(cleanFit[i], fit.parameter(i / 3, i % 3), 0, "NaN state at 0, " + i);
+                }
+            }
+        }
         // finite, but their sums overflow: the general loop runs and still takes every row
         List<Measurement> huge = new ArrayList<>();
         for (Measurement m : clean) {
