@@ -28,7 +28,10 @@ import java.util.List;
  * scalar passes took about twice as long per block). The price: the rows are added in another order than
  * the row loop's, so the sums equal it up to rounding (tested to 1e-13 of the sum of the magnitudes),
  * not to the bit; the same rows in the same order still give the same fit to the bit, however they
- * are added.
+ * are added. Where HotSpot compiles {@link Math#fma} to an instruction ({@link #FMA_INSTRUCTIONS}) the
+ * passes ({@code fmaLanesN}) fuse each multiply-add and take two sums that share a column per loop (fewer
+ * loads per product; C2 still vectorises that body with fma, not without); elsewhere the plain passes
+ * ({@code lanesN}) run, since {@code Math.fma} without the instruction computes in {@code BigDecimal}.
  *
  * <p>Reusable; after construction nothing allocates unless the dead time grows or a batch is longer than any before. Not thread-safe.
  */
