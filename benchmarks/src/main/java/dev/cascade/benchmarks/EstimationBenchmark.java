@@ -13,6 +13,7 @@ import dev.cascade.tensor.internal.Rls;
 import dev.cascade.tensor.internal.RlsN;
 import dev.cascade.tensor.internal.Tuning;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
@@ -123,6 +124,7 @@ public class EstimationBenchmark {
                 m.adjustment().x(), m.adjustment().y(), m.adjustment().z()
             };
         }
+        checkOlsRows();
         rls.reset(1e4);
         for (int r = 0; r < ROWS; r++) {
             for (int i = 0; i < Rls.N; i++) {
@@ -130,6 +132,27 @@ public class EstimationBenchmark {
             }
             for (int j = 0; j < 3; j++) {
                 dys[r][j] = random.nextGaussian();
+            }
+        }
+    }
+
+    /** The OLS from the measurements fits the rows NormalFit fits: same count, same parameters to 1e-6. */
+    private void checkOlsRows() {
+        double[][] beta = olsFromMeasurementsCommonsMath();
+        if (!normal.fit(batch, settings, List.of()) || olsRows(batch, settings)[0].length != normal.rows()) {
+            throw new IllegalStateException("the OLS rows are not NormalFit's: " + normal.rows() + " rows");
+        }
+        for (int j = 0; j < 3; j++) {
+            double scale = 0;
+            for (double b : beta[j]) {
+                scale = Math.max(scale, Math.abs(b));
+            }
+            for (int i = 0; i < Rls.N; i++) {
+                double ols = beta[j][i == Rls.N - 1 ? 0 : i + 1];
+                if (Math.abs(ols - normal.parameter(i, j)) > 1e-6 * scale) {
+                    throw new IllegalStateException("OLS and NormalFit disagree at (" + i + ", " + j + "): " + ols
+                            + " against " + normal.parameter(i, j));
+                }
             }
         }
     }
@@ -204,6 +227,97 @@ public class EstimationBenchmark {
     @Benchmark
     public BatchFit qrBatchCommonsMath() {
         return BatchFit.of(batch, settings, List.of());
+    }
+
+    /**
+     * Commons Math OLS starting from the same 1001 measurements as {@link #normalBatchTensor}: the x/y
+     * arrays built from the records as the regression defines its rows (see {@link #olsRows}), then one
+     * OLS per output, as in {@link #olsBatchCommonsMath}.
+     */
+    @Benchmark
+    public double[][] olsFromMeasurementsCommonsMath() {
+        double[][][] rows = olsRows(batch, settings);
+        double[][] x = rows[0];
+        double[][] y = rows[1];
+        double[][] beta = new double[3][];
+        OLSMultipleLinearRegression ols = new OLSMultipleLinearRegression();
+        for (int j = 0; j < 3; j++) {
+            ols.newSampleData(y[j], x);
+            beta[j] = ols.estimateRegressionParameters();
+        }
+        return beta;
+    }
+
+    /**
+     * The regression's rows (RegressionRows in the tensor engine, whose rules this follows: a row at
+     * measurement k from two good, finite parent states one cycle apart and the running actuator setting
+     * of k - 1 - deadTime; a gap, a step back in time or an unknown adjustment starts the setting
+     * history again) in the shapes OLS takes: {x (rows x 6, the constant implied), y (3 x rows)}. No
+     * siblings. Written as a Commons Math user would: one loop, fresh arrays.
+     */
+    static double[][][] olsRows(List<Measurement> measurements, EstimatorSettings settings) {
+        int size = measurements.size();
+        int deadTime = settings.deadTime();
+        int need = deadTime + 2;
+        double maxGap = 1500 * settings.cycleSeconds();
+        double[][] x = new double[size][];
+        double[][] y = new double[3][size];
+        double[][] history = new double[need][3];
+        double[] setting = new double[3];
+        double[] last = new double[3];
+        boolean haveLast = false;
+        boolean haveTime = false;
+        long lastTime = 0;
+        int count = 0;
+        int n = 0;
+        for (int k = 0; k < size; k++) {
+            Measurement m = measurements.get(k);
+            long time = m.timestamp();
+            boolean contiguous = haveTime && time > lastTime && time - lastTime <= maxGap;
+            if (!contiguous && haveTime) {
+                count = 0;
+                haveLast = false;
+            }
+            Vector3 p = m.parent();
+            boolean valid = m.quality() != Quality.BAD
+                    && Double.isFinite(p.x())
+                    && Double.isFinite(p.y())
+                    && Double.isFinite(p.z());
+            if (contiguous && valid && haveLast && count >= need) {
+                double[] u = history[(count - 1 - deadTime) % need];
+                x[n] = new double[] {u[0], u[1], u[2], last[0], last[1], last[2]};
+                y[0][n] = p.x() - last[0];
+                y[1][n] = p.y() - last[1];
+                y[2][n] = p.z() - last[2];
+                n++;
+            }
+            lastTime = time;
+            haveTime = true;
+            Vector3 a = m.adjustment();
+            if (Double.isFinite(a.x()) && Double.isFinite(a.y()) && Double.isFinite(a.z())) {
+                setting[0] += a.x();
+                setting[1] += a.y();
+                setting[2] += a.z();
+                double[] slot = history[count % need];
+                slot[0] = setting[0];
+                slot[1] = setting[1];
+                slot[2] = setting[2];
+                count++;
+            } else {
+                count = 0;
+            }
+            if (valid) {
+                last[0] = p.x();
+                last[1] = p.y();
+                last[2] = p.z();
+                haveLast = true;
+            } else {
+                haveLast = false;
+            }
+        }
+        return new double[][][] {
+            Arrays.copyOf(x, n), {Arrays.copyOf(y[0], n), Arrays.copyOf(y[1], n), Arrays.copyOf(y[2], n)}
+        };
     }
 
     @Benchmark

@@ -28,7 +28,10 @@ import java.util.List;
  * scalar passes took about twice as long per block). The price: the rows are added in another order than
  * the row loop's, so the sums equal it up to rounding (tested to 1e-13 of the sum of the magnitudes),
  * not to the bit; the same rows in the same order still give the same fit to the bit, however they
- * are added.
+ * are added. Where HotSpot compiles {@link Math#fma} to an instruction ({@link #FMA_INSTRUCTIONS}) the
+ * passes ({@code fmaLanesN}) fuse each multiply-add and take two sums that share a column per loop (fewer
+ * loads per product; C2 still vectorises that body with fma, not without); elsewhere the plain passes
+ * ({@code lanesN}) run, since {@code Math.fma} without the instruction computes in {@code BigDecimal}.
  *
  * <p>Reusable; after construction nothing allocates unless the dead time grows or a batch is longer than any before. Not thread-safe.
  */
@@ -74,6 +77,16 @@ public final class NormalFit {
      */
     static final double MIN_PIVOT = 1e-12;
 
+    /**
+     * Whether this JVM compiles {@link Math#fma} to an FMA instruction (HotSpot's {@code UseFMA}, read
+     * once). Without it {@code Math.fma} computes exactly in {@code BigDecimal}, far slower than the
+     * plain lanes.
+     */
+    static final boolean FMA_INSTRUCTIONS = FmaProbe.fmaInstructions();
+
+    /** Whether the lane passes use {@link Math#fma} ({@code fmaLanesN}) or a multiply and an add ({@code lanesN}). */
+    private final boolean fma;
+
     private int n;
     /** The first row: the sums are of the rows minus it (shifted data), which keeps them small. */
     private final double[] shiftX = new double[M];
@@ -94,6 +107,9 @@ public final class NormalFit {
     private final double[] block = new double[LANES + SLOTS * W];
 
     private final double[] laneSums = new double[SLOTS];
+
+    /** Whether a lane holds anything: {@link #sum} has run since the lanes were last added up and cleared. */
+    private boolean lanesDirty;
 
     private int fill;
     /**
@@ -125,6 +141,24 @@ public final class NormalFit {
     private final double[] m1 = new double[9];
     private final double[] m2 = new double[9];
 
+    /** A fit that uses fused multiply-adds where the JVM has FMA instructions ({@link #FMA_INSTRUCTIONS}). */
+    public NormalFit() {
+        this(FMA_INSTRUCTIONS);
+    }
+
+    /**
+     * @param fma whether the lane passes use {@link Math#fma}: the same sums, rounded once per product
+     *     instead of twice (tests run both paths; without FMA instructions this path is correct but slow)
+     */
+    NormalFit(boolean fma) {
+        this.fma = fma;
+    }
+
+    /** @return whether this fit's lane passes use {@link Math#fma} */
+    boolean fusedMultiplyAdd() {
+        return fma;
+    }
+
     /** Forgets every row. */
     public void reset() {
         n = 0;
@@ -134,7 +168,10 @@ public final class NormalFit {
         Arrays.fill(sxx, 0);
         Arrays.fill(sxy, 0);
         Arrays.fill(syy, 0);
-        Arrays.fill(block, LANES, LANES + SLOTS * W, 0);
+        if (lanesDirty) {
+            Arrays.fill(block, LANES, LANES + SLOTS * W, 0);
+            lanesDirty = false;
+        }
         Arrays.fill(theta, Double.NaN);
         solved = false;
     }
@@ -170,6 +207,7 @@ public final class NormalFit {
         if (fitClean(measurements, siblings, deadTime, maxGap)) {
             return solve();
         }
+        reset();
         double[] c = block;
         // RegressionRows' state, in locals: the chain of settings starts at measurement chainStart
         boolean haveLastTime = false;
@@ -262,13 +300,14 @@ public final class NormalFit {
     /**
      * {@link #fit} for a clean batch: every time step within the gap, no BAD or non-finite parent state,
      * no non-finite adjustment. Then the rows are those of measurements {@code deadTime + 2} on, with no
-     * chain broken, and are built from arrays: the fields are read in one tight loop (finiteness checked
-     * once, on the running sums), the columns are shifted copies and element-wise differences written
-     * straight into the block, so {@link #flush}'s shift pass is skipped.
+     * chain broken, and are built from arrays: the fields are read in one tight loop (the adjustments'
+     * finiteness checked once, on the running sums; the parent states' on the sums of their columns), the
+     * columns are copied into the block and shifted there in place, and summed.
      * The rows, their order and their arithmetic are those of the general loop, so the fit is the same
      * to the bit (tested).
      *
-     * @return false, having added nothing, if the batch is not clean
+     * @return false if the batch is not clean: then the caller resets and runs the general loop (rows may
+     *     have been added when only a non-finite parent state spoilt the batch)
      */
     private boolean fitClean(List<Measurement> measurements, List<Vector3> siblings, int deadTime, long maxGap) {
         int size = measurements.size();
@@ -286,13 +325,14 @@ public final class NormalFit {
         double set0 = 0;
         double set1 = 0;
         double set2 = 0;
-        long lastTime = 0;
+        // the first measurement is one millisecond after this: within the gap unless the gap is below one
+        // millisecond or the time is Long.MIN_VALUE (then the general loop runs, which gives the same rows)
+        long lastTime = size == 0 ? 0 : measurements.get(0).timestamp() - 1;
         boolean ordered = true;
-        // non-finite once any parent state is: a sum that holds an infinity or a NaN never becomes finite
-        // again (an overflow of finite states makes it infinite too: then the general loop runs, which
-        // gives the same rows); likewise the running settings for the adjustments. One check of each
-        // after the loop instead of six per measurement.
-        double states = 0;
+        // the running settings are non-finite once any adjustment is: a sum that holds an infinity or a NaN
+        // never becomes finite again (an overflow of finite adjustments makes it infinite too: then the
+        // general loop runs, which gives the same rows). One check after the loop instead of three per
+        // measurement. The parent states are checked on the sums of their columns, at the end.
         for (int k = 0; k < size; k++) {
             Measurement m = measurements.get(k);
             long time = m.timestamp();
@@ -301,8 +341,8 @@ public final class NormalFit {
             double p0 = parent.x();
             double p1 = parent.y();
             double p2 = parent.z();
-            ordered &= (k == 0 || (time > lastTime && time - lastTime <= maxGap)) & m.quality() != Quality.BAD;
-            states += (p0 + p1) + p2;
+            // & rather than && or ||: no branch per measurement (measured: the read loop 2.9 against 3.8 us)
+            ordered &= (time > lastTime) & (time - lastTime <= maxGap) & (m.quality() != Quality.BAD);
             lastTime = time;
             set0 += a.x();
             set1 += a.y();
@@ -314,7 +354,7 @@ public final class NormalFit {
             y1[k] = p1;
             y2[k] = p2;
         }
-        if (!ordered || !finite(states) || !finite(set0) || !finite(set1) || !finite(set2)) {
+        if (!ordered || !finite(set0) || !finite(set1) || !finite(set2)) {
             return false;
         }
         boolean withSiblings = !siblings.isEmpty();
@@ -348,41 +388,86 @@ public final class NormalFit {
         shiftY[2] = withSiblings ? (y2[first] - y2[first - 1]) - b2[first - 1] : y2[first] - y2[first - 1];
         for (int k = first; k < size; ) {
             int len = Math.min(BLOCK, size - k);
-            shifted(s0, k - 1 - deadTime, len, U0, shiftX[0]);
-            shifted(s1, k - 1 - deadTime, len, U1, shiftX[1]);
-            shifted(s2, k - 1 - deadTime, len, U2, shiftX[2]);
-            shifted(y0, k - 1, len, P0, shiftX[3]);
-            shifted(y1, k - 1, len, P1, shiftX[4]);
-            shifted(y2, k - 1, len, P2, shiftX[5]);
+            // The columns are copied in raw (System.arraycopy, a vector stub), then shifted in place by loops
+            // over the block alone at constant offsets, which C2 vectorises. Loops from the staged arrays
+            // into the block ran one element at a time (perfasm, 2026-11-28: about 0.3 us per column).
+            double[] c = block;
+            int lagged = k - 1 - deadTime;
+            System.arraycopy(s0, lagged, c, U0, len);
+            System.arraycopy(s1, lagged, c, U1, len);
+            System.arraycopy(s2, lagged, c, U2, len);
+            System.arraycopy(y0, k - 1, c, P0, len);
+            System.arraycopy(y1, k - 1, c, P1, len);
+            System.arraycopy(y2, k - 1, c, P2, len);
             if (withSiblings) {
                 change(y0, b0, k, len, O0, shiftY[0]);
                 change(y1, b1, k, len, O1, shiftY[1]);
                 change(y2, b2, k, len, O2, shiftY[2]);
             } else {
-                change(y0, k, len, O0, shiftY[0]);
-                change(y1, k, len, O1, shiftY[1]);
-                change(y2, k, len, O2, shiftY[2]);
+                System.arraycopy(y0, k, c, O0, len);
+                System.arraycopy(y1, k, c, O1, len);
+                System.arraycopy(y2, k, c, O2, len);
+                changes(len);
             }
+            shiftRegressors(len);
             n += len;
             sum(len);
             k += len;
         }
-        return true;
+        // Every parent state from the first row's on is in the state columns (all but the last) or in the
+        // outputs (the last), so a non-finite one makes the plain sum of its column non-finite (an
+        // infinity or a NaN never leaves a sum); the states before are in no row, as in the general loop.
+        // Then the caller starts again with the general loop, which leaves out the rows that state breaks.
+        reduceLanes();
+        return finite(sx[3]) && finite(sx[4]) && finite(sx[5]) && finite(sy[0]) && finite(sy[1]) && finite(sy[2]);
     }
 
-    /** {@code block[column + i] = from[start + i] - by}: a column, shifted. */
-    private void shifted(double[] from, int start, int len, int column, double by) {
+    /**
+     * The outputs from the raw columns: the parent's change over a cycle (output column, the next state,
+     * less the state column, not yet shifted), shifted: the general loop's {@code (y - last) - shift}.
+     */
+    private void changes(int len) {
         double[] c = block;
+        double by0 = shiftY[0];
+        double by1 = shiftY[1];
+        double by2 = shiftY[2];
         for (int i = 0; i < len; i++) {
-            c[column + i] = from[start + i] - by;
+            c[i + O0] = (c[i + O0] - c[i + P0]) - by0;
+        }
+        for (int i = 0; i < len; i++) {
+            c[i + O1] = (c[i + O1] - c[i + P1]) - by1;
+        }
+        for (int i = 0; i < len; i++) {
+            c[i + O2] = (c[i + O2] - c[i + P2]) - by2;
         }
     }
 
-    /** {@code block[column + i] = (y[k + i] - y[k - 1 + i]) - by}: the parent's change over a cycle, shifted. */
-    private void change(double[] y, int k, int len, int column, double by) {
+    /** Shifts the six regressor columns' first {@code len} rows in place. */
+    private void shiftRegressors(int len) {
         double[] c = block;
+        double by0 = shiftX[0];
+        double by1 = shiftX[1];
+        double by2 = shiftX[2];
+        double by3 = shiftX[3];
+        double by4 = shiftX[4];
+        double by5 = shiftX[5];
         for (int i = 0; i < len; i++) {
-            c[column + i] = (y[k + i] - y[k - 1 + i]) - by;
+            c[i + U0] = c[i + U0] - by0;
+        }
+        for (int i = 0; i < len; i++) {
+            c[i + U1] = c[i + U1] - by1;
+        }
+        for (int i = 0; i < len; i++) {
+            c[i + U2] = c[i + U2] - by2;
+        }
+        for (int i = 0; i < len; i++) {
+            c[i + P0] = c[i + P0] - by3;
+        }
+        for (int i = 0; i < len; i++) {
+            c[i + P1] = c[i + P1] - by4;
+        }
+        for (int i = 0; i < len; i++) {
+            c[i + P2] = c[i + P2] - by5;
         }
     }
 
@@ -520,12 +605,22 @@ public final class NormalFit {
         // calls (inlined back into flush) and two groups of 26 calls were 13-15 us against 10.6-12.8
         // us, side by side. Each lanesN is too large to be inlined into flush, so each is compiled on
         // its own with its 8-10 loops, all vectorised.
-        lanes0();
-        lanes1();
-        lanes2();
-        lanes3();
-        lanes4();
-        lanes5();
+        if (fma) {
+            fmaLanes0();
+            fmaLanes1();
+            fmaLanes2();
+            fmaLanes3();
+            fmaLanes4();
+            fmaLanes5();
+        } else {
+            lanes0();
+            lanes1();
+            lanes2();
+            lanes3();
+            lanes4();
+            lanes5();
+        }
+        lanesDirty = true;
         fill = 0;
     }
 
@@ -535,7 +630,7 @@ public final class NormalFit {
         }
     }
 
-    /** Lanes of the sums with column U0 (see {@link #flush}). */
+    /** Lanes of the sums with column U0 (see {@link #sum}). */
     private void lanes0() {
         double[] c = block;
         for (int r = 0; r < W; r++) {
@@ -597,7 +692,7 @@ public final class NormalFit {
         }
     }
 
-    /** Lanes of the sums with column U1 (see {@link #flush}). */
+    /** Lanes of the sums with column U1 (see {@link #sum}). */
     private void lanes1() {
         double[] c = block;
         for (int r = 0; r < W; r++) {
@@ -653,7 +748,7 @@ public final class NormalFit {
         }
     }
 
-    /** Lanes of the sums with column U2 (see {@link #flush}). */
+    /** Lanes of the sums with column U2 (see {@link #sum}). */
     private void lanes2() {
         double[] c = block;
         for (int r = 0; r < W; r++) {
@@ -703,7 +798,7 @@ public final class NormalFit {
         }
     }
 
-    /** Lanes of the sums with column P0 (see {@link #flush}). */
+    /** Lanes of the sums with column P0 (see {@link #sum}). */
     private void lanes3() {
         double[] c = block;
         for (int r = 0; r < W; r++) {
@@ -750,7 +845,7 @@ public final class NormalFit {
         }
     }
 
-    /** Lanes of the sums with column P1 (see {@link #flush}). */
+    /** Lanes of the sums with column P1 (see {@link #sum}). */
     private void lanes4() {
         double[] c = block;
         for (int r = 0; r < W; r++) {
@@ -794,7 +889,7 @@ public final class NormalFit {
         }
     }
 
-    /** Lanes of the sums with column P2 (see {@link #flush}). */
+    /** Lanes of the sums with column P2 (see {@link #sum}). */
     private void lanes5() {
         double[] c = block;
         for (int r = 0; r < W; r++) {
@@ -844,8 +939,538 @@ public final class NormalFit {
         }
     }
 
+    /** {@link #lanes0} with fused multiply-adds, two sums per loop where they share a column. */
+    private void fmaLanes0() {
+        double[] c = block;
+        for (int r = 0; r < W; r++) {
+            c[r + LANES] = c[r + LANES] + c[r + U0] + c[r + U0 + 64] + c[r + U0 + 128] + c[r + U0 + 192]; // sum of U0
+            c[r + LANES + 64] = Math.fma(
+                    c[r + U0 + 192],
+                    c[r + U0 + 192],
+                    Math.fma(
+                            c[r + U0 + 128],
+                            c[r + U0 + 128],
+                            Math.fma(
+                                    c[r + U0 + 64],
+                                    c[r + U0 + 64],
+                                    Math.fma(c[r + U0], c[r + U0], c[r + LANES + 64])))); // U0·U0
+        }
+        for (int r = 0; r < W; r++) {
+            c[r + LANES + 128] = Math.fma(
+                    c[r + U0 + 192],
+                    c[r + U1 + 192],
+                    Math.fma(
+                            c[r + U0 + 128],
+                            c[r + U1 + 128],
+                            Math.fma(
+                                    c[r + U0 + 64],
+                                    c[r + U1 + 64],
+                                    Math.fma(c[r + U0], c[r + U1], c[r + LANES + 128])))); // U0·U1
+            c[r + LANES + 192] = Math.fma(
+                    c[r + U0 + 192],
+                    c[r + U2 + 192],
+                    Math.fma(
+                            c[r + U0 + 128],
+                            c[r + U2 + 128],
+                            Math.fma(
+                                    c[r + U0 + 64],
+                                    c[r + U2 + 64],
+                                    Math.fma(c[r + U0], c[r + U2], c[r + LANES + 192])))); // U0·U2
+        }
+        for (int r = 0; r < W; r++) {
+            c[r + LANES + 256] = Math.fma(
+                    c[r + U0 + 192],
+                    c[r + P0 + 192],
+                    Math.fma(
+                            c[r + U0 + 128],
+                            c[r + P0 + 128],
+                            Math.fma(
+                                    c[r + U0 + 64],
+                                    c[r + P0 + 64],
+                                    Math.fma(c[r + U0], c[r + P0], c[r + LANES + 256])))); // U0·P0
+            c[r + LANES + 320] = Math.fma(
+                    c[r + U0 + 192],
+                    c[r + P1 + 192],
+                    Math.fma(
+                            c[r + U0 + 128],
+                            c[r + P1 + 128],
+                            Math.fma(
+                                    c[r + U0 + 64],
+                                    c[r + P1 + 64],
+                                    Math.fma(c[r + U0], c[r + P1], c[r + LANES + 320])))); // U0·P1
+        }
+        for (int r = 0; r < W; r++) {
+            c[r + LANES + 384] = Math.fma(
+                    c[r + U0 + 192],
+                    c[r + P2 + 192],
+                    Math.fma(
+                            c[r + U0 + 128],
+                            c[r + P2 + 128],
+                            Math.fma(
+                                    c[r + U0 + 64],
+                                    c[r + P2 + 64],
+                                    Math.fma(c[r + U0], c[r + P2], c[r + LANES + 384])))); // U0·P2
+            c[r + LANES + 448] = Math.fma(
+                    c[r + U0 + 192],
+                    c[r + O0 + 192],
+                    Math.fma(
+                            c[r + U0 + 128],
+                            c[r + O0 + 128],
+                            Math.fma(
+                                    c[r + U0 + 64],
+                                    c[r + O0 + 64],
+                                    Math.fma(c[r + U0], c[r + O0], c[r + LANES + 448])))); // U0·O0
+        }
+        for (int r = 0; r < W; r++) {
+            c[r + LANES + 512] = Math.fma(
+                    c[r + U0 + 192],
+                    c[r + O1 + 192],
+                    Math.fma(
+                            c[r + U0 + 128],
+                            c[r + O1 + 128],
+                            Math.fma(
+                                    c[r + U0 + 64],
+                                    c[r + O1 + 64],
+                                    Math.fma(c[r + U0], c[r + O1], c[r + LANES + 512])))); // U0·O1
+            c[r + LANES + 576] = Math.fma(
+                    c[r + U0 + 192],
+                    c[r + O2 + 192],
+                    Math.fma(
+                            c[r + U0 + 128],
+                            c[r + O2 + 128],
+                            Math.fma(
+                                    c[r + U0 + 64],
+                                    c[r + O2 + 64],
+                                    Math.fma(c[r + U0], c[r + O2], c[r + LANES + 576])))); // U0·O2
+        }
+    }
+
+    /** {@link #lanes1} with fused multiply-adds, two sums per loop where they share a column. */
+    private void fmaLanes1() {
+        double[] c = block;
+        for (int r = 0; r < W; r++) {
+            c[r + LANES + 640] =
+                    c[r + LANES + 640] + c[r + U1] + c[r + U1 + 64] + c[r + U1 + 128] + c[r + U1 + 192]; // sum of U1
+            c[r + LANES + 704] = Math.fma(
+                    c[r + U1 + 192],
+                    c[r + U1 + 192],
+                    Math.fma(
+                            c[r + U1 + 128],
+                            c[r + U1 + 128],
+                            Math.fma(
+                                    c[r + U1 + 64],
+                                    c[r + U1 + 64],
+                                    Math.fma(c[r + U1], c[r + U1], c[r + LANES + 704])))); // U1·U1
+        }
+        for (int r = 0; r < W; r++) {
+            c[r + LANES + 768] = Math.fma(
+                    c[r + U1 + 192],
+                    c[r + U2 + 192],
+                    Math.fma(
+                            c[r + U1 + 128],
+                            c[r + U2 + 128],
+                            Math.fma(
+                                    c[r + U1 + 64],
+                                    c[r + U2 + 64],
+                                    Math.fma(c[r + U1], c[r + U2], c[r + LANES + 768])))); // U1·U2
+            c[r + LANES + 832] = Math.fma(
+                    c[r + U1 + 192],
+                    c[r + P0 + 192],
+                    Math.fma(
+                            c[r + U1 + 128],
+                            c[r + P0 + 128],
+                            Math.fma(
+                                    c[r + U1 + 64],
+                                    c[r + P0 + 64],
+                                    Math.fma(c[r + U1], c[r + P0], c[r + LANES + 832])))); // U1·P0
+        }
+        for (int r = 0; r < W; r++) {
+            c[r + LANES + 896] = Math.fma(
+                    c[r + U1 + 192],
+                    c[r + P1 + 192],
+                    Math.fma(
+                            c[r + U1 + 128],
+                            c[r + P1 + 128],
+                            Math.fma(
+                                    c[r + U1 + 64],
+                                    c[r + P1 + 64],
+                                    Math.fma(c[r + U1], c[r + P1], c[r + LANES + 896])))); // U1·P1
+            c[r + LANES + 960] = Math.fma(
+                    c[r + U1 + 192],
+                    c[r + P2 + 192],
+                    Math.fma(
+                            c[r + U1 + 128],
+                            c[r + P2 + 128],
+                            Math.fma(
+                                    c[r + U1 + 64],
+                                    c[r + P2 + 64],
+                                    Math.fma(c[r + U1], c[r + P2], c[r + LANES + 960])))); // U1·P2
+        }
+        for (int r = 0; r < W; r++) {
+            c[r + LANES + 1024] = Math.fma(
+                    c[r + U1 + 192],
+                    c[r + O0 + 192],
+                    Math.fma(
+                            c[r + U1 + 128],
+                            c[r + O0 + 128],
+                            Math.fma(
+                                    c[r + U1 + 64],
+                                    c[r + O0 + 64],
+                                    Math.fma(c[r + U1], c[r + O0], c[r + LANES + 1024])))); // U1·O0
+            c[r + LANES + 1088] = Math.fma(
+                    c[r + U1 + 192],
+                    c[r + O1 + 192],
+                    Math.fma(
+                            c[r + U1 + 128],
+                            c[r + O1 + 128],
+                            Math.fma(
+                                    c[r + U1 + 64],
+                                    c[r + O1 + 64],
+                                    Math.fma(c[r + U1], c[r + O1], c[r + LANES + 1088])))); // U1·O1
+        }
+        for (int r = 0; r < W; r++) {
+            c[r + LANES + 1152] = Math.fma(
+                    c[r + U1 + 192],
+                    c[r + O2 + 192],
+                    Math.fma(
+                            c[r + U1 + 128],
+                            c[r + O2 + 128],
+                            Math.fma(
+                                    c[r + U1 + 64],
+                                    c[r + O2 + 64],
+                                    Math.fma(c[r + U1], c[r + O2], c[r + LANES + 1152])))); // U1·O2
+        }
+    }
+
+    /** {@link #lanes2} with fused multiply-adds, two sums per loop where they share a column. */
+    private void fmaLanes2() {
+        double[] c = block;
+        for (int r = 0; r < W; r++) {
+            c[r + LANES + 1216] =
+                    c[r + LANES + 1216] + c[r + U2] + c[r + U2 + 64] + c[r + U2 + 128] + c[r + U2 + 192]; // sum of U2
+            c[r + LANES + 1280] = Math.fma(
+                    c[r + U2 + 192],
+                    c[r + U2 + 192],
+                    Math.fma(
+                            c[r + U2 + 128],
+                            c[r + U2 + 128],
+                            Math.fma(
+                                    c[r + U2 + 64],
+                                    c[r + U2 + 64],
+                                    Math.fma(c[r + U2], c[r + U2], c[r + LANES + 1280])))); // U2·U2
+        }
+        for (int r = 0; r < W; r++) {
+            c[r + LANES + 1344] = Math.fma(
+                    c[r + U2 + 192],
+                    c[r + P0 + 192],
+                    Math.fma(
+                            c[r + U2 + 128],
+                            c[r + P0 + 128],
+                            Math.fma(
+                                    c[r + U2 + 64],
+                                    c[r + P0 + 64],
+                                    Math.fma(c[r + U2], c[r + P0], c[r + LANES + 1344])))); // U2·P0
+            c[r + LANES + 1408] = Math.fma(
+                    c[r + U2 + 192],
+                    c[r + P1 + 192],
+                    Math.fma(
+                            c[r + U2 + 128],
+                            c[r + P1 + 128],
+                            Math.fma(
+                                    c[r + U2 + 64],
+                                    c[r + P1 + 64],
+                                    Math.fma(c[r + U2], c[r + P1], c[r + LANES + 1408])))); // U2·P1
+        }
+        for (int r = 0; r < W; r++) {
+            c[r + LANES + 1472] = Math.fma(
+                    c[r + U2 + 192],
+                    c[r + P2 + 192],
+                    Math.fma(
+                            c[r + U2 + 128],
+                            c[r + P2 + 128],
+                            Math.fma(
+                                    c[r + U2 + 64],
+                                    c[r + P2 + 64],
+                                    Math.fma(c[r + U2], c[r + P2], c[r + LANES + 1472])))); // U2·P2
+            c[r + LANES + 1536] = Math.fma(
+                    c[r + U2 + 192],
+                    c[r + O0 + 192],
+                    Math.fma(
+                            c[r + U2 + 128],
+                            c[r + O0 + 128],
+                            Math.fma(
+                                    c[r + U2 + 64],
+                                    c[r + O0 + 64],
+                                    Math.fma(c[r + U2], c[r + O0], c[r + LANES + 1536])))); // U2·O0
+        }
+        for (int r = 0; r < W; r++) {
+            c[r + LANES + 1600] = Math.fma(
+                    c[r + U2 + 192],
+                    c[r + O1 + 192],
+                    Math.fma(
+                            c[r + U2 + 128],
+                            c[r + O1 + 128],
+                            Math.fma(
+                                    c[r + U2 + 64],
+                                    c[r + O1 + 64],
+                                    Math.fma(c[r + U2], c[r + O1], c[r + LANES + 1600])))); // U2·O1
+            c[r + LANES + 1664] = Math.fma(
+                    c[r + U2 + 192],
+                    c[r + O2 + 192],
+                    Math.fma(
+                            c[r + U2 + 128],
+                            c[r + O2 + 128],
+                            Math.fma(
+                                    c[r + U2 + 64],
+                                    c[r + O2 + 64],
+                                    Math.fma(c[r + U2], c[r + O2], c[r + LANES + 1664])))); // U2·O2
+        }
+    }
+
+    /** {@link #lanes3} with fused multiply-adds, two sums per loop where they share a column. */
+    private void fmaLanes3() {
+        double[] c = block;
+        for (int r = 0; r < W; r++) {
+            c[r + LANES + 1728] =
+                    c[r + LANES + 1728] + c[r + P0] + c[r + P0 + 64] + c[r + P0 + 128] + c[r + P0 + 192]; // sum of P0
+            c[r + LANES + 1792] = Math.fma(
+                    c[r + P0 + 192],
+                    c[r + P0 + 192],
+                    Math.fma(
+                            c[r + P0 + 128],
+                            c[r + P0 + 128],
+                            Math.fma(
+                                    c[r + P0 + 64],
+                                    c[r + P0 + 64],
+                                    Math.fma(c[r + P0], c[r + P0], c[r + LANES + 1792])))); // P0·P0
+        }
+        for (int r = 0; r < W; r++) {
+            c[r + LANES + 1856] = Math.fma(
+                    c[r + P0 + 192],
+                    c[r + P1 + 192],
+                    Math.fma(
+                            c[r + P0 + 128],
+                            c[r + P1 + 128],
+                            Math.fma(
+                                    c[r + P0 + 64],
+                                    c[r + P1 + 64],
+                                    Math.fma(c[r + P0], c[r + P1], c[r + LANES + 1856])))); // P0·P1
+            c[r + LANES + 1920] = Math.fma(
+                    c[r + P0 + 192],
+                    c[r + P2 + 192],
+                    Math.fma(
+                            c[r + P0 + 128],
+                            c[r + P2 + 128],
+                            Math.fma(
+                                    c[r + P0 + 64],
+                                    c[r + P2 + 64],
+                                    Math.fma(c[r + P0], c[r + P2], c[r + LANES + 1920])))); // P0·P2
+        }
+        for (int r = 0; r < W; r++) {
+            c[r + LANES + 1984] = Math.fma(
+                    c[r + P0 + 192],
+                    c[r + O0 + 192],
+                    Math.fma(
+                            c[r + P0 + 128],
+                            c[r + O0 + 128],
+                            Math.fma(
+                                    c[r + P0 + 64],
+                                    c[r + O0 + 64],
+                                    Math.fma(c[r + P0], c[r + O0], c[r + LANES + 1984])))); // P0·O0
+            c[r + LANES + 2048] = Math.fma(
+                    c[r + P0 + 192],
+                    c[r + O1 + 192],
+                    Math.fma(
+                            c[r + P0 + 128],
+                            c[r + O1 + 128],
+                            Math.fma(
+                                    c[r + P0 + 64],
+                                    c[r + O1 + 64],
+                                    Math.fma(c[r + P0], c[r + O1], c[r + LANES + 2048])))); // P0·O1
+        }
+        for (int r = 0; r < W; r++) {
+            c[r + LANES + 2112] = Math.fma(
+                    c[r + P0 + 192],
+                    c[r + O2 + 192],
+                    Math.fma(
+                            c[r + P0 + 128],
+                            c[r + O2 + 128],
+                            Math.fma(
+                                    c[r + P0 + 64],
+                                    c[r + O2 + 64],
+                                    Math.fma(c[r + P0], c[r + O2], c[r + LANES + 2112])))); // P0·O2
+        }
+        for (int r = 0; r < W; r++) {
+            c[r + LANES + 2176] =
+                    c[r + LANES + 2176] + c[r + O0] + c[r + O0 + 64] + c[r + O0 + 128] + c[r + O0 + 192]; // sum of O0
+        }
+    }
+
+    /** {@link #lanes4} with fused multiply-adds, two sums per loop where they share a column. */
+    private void fmaLanes4() {
+        double[] c = block;
+        for (int r = 0; r < W; r++) {
+            c[r + LANES + 2240] =
+                    c[r + LANES + 2240] + c[r + P1] + c[r + P1 + 64] + c[r + P1 + 128] + c[r + P1 + 192]; // sum of P1
+            c[r + LANES + 2304] = Math.fma(
+                    c[r + P1 + 192],
+                    c[r + P1 + 192],
+                    Math.fma(
+                            c[r + P1 + 128],
+                            c[r + P1 + 128],
+                            Math.fma(
+                                    c[r + P1 + 64],
+                                    c[r + P1 + 64],
+                                    Math.fma(c[r + P1], c[r + P1], c[r + LANES + 2304])))); // P1·P1
+        }
+        for (int r = 0; r < W; r++) {
+            c[r + LANES + 2368] = Math.fma(
+                    c[r + P1 + 192],
+                    c[r + P2 + 192],
+                    Math.fma(
+                            c[r + P1 + 128],
+                            c[r + P2 + 128],
+                            Math.fma(
+                                    c[r + P1 + 64],
+                                    c[r + P2 + 64],
+                                    Math.fma(c[r + P1], c[r + P2], c[r + LANES + 2368])))); // P1·P2
+            c[r + LANES + 2432] = Math.fma(
+                    c[r + P1 + 192],
+                    c[r + O0 + 192],
+                    Math.fma(
+                            c[r + P1 + 128],
+                            c[r + O0 + 128],
+                            Math.fma(
+                                    c[r + P1 + 64],
+                                    c[r + O0 + 64],
+                                    Math.fma(c[r + P1], c[r + O0], c[r + LANES + 2432])))); // P1·O0
+        }
+        for (int r = 0; r < W; r++) {
+            c[r + LANES + 2496] = Math.fma(
+                    c[r + P1 + 192],
+                    c[r + O1 + 192],
+                    Math.fma(
+                            c[r + P1 + 128],
+                            c[r + O1 + 128],
+                            Math.fma(
+                                    c[r + P1 + 64],
+                                    c[r + O1 + 64],
+                                    Math.fma(c[r + P1], c[r + O1], c[r + LANES + 2496])))); // P1·O1
+            c[r + LANES + 2560] = Math.fma(
+                    c[r + P1 + 192],
+                    c[r + O2 + 192],
+                    Math.fma(
+                            c[r + P1 + 128],
+                            c[r + O2 + 128],
+                            Math.fma(
+                                    c[r + P1 + 64],
+                                    c[r + O2 + 64],
+                                    Math.fma(c[r + P1], c[r + O2], c[r + LANES + 2560])))); // P1·O2
+        }
+        for (int r = 0; r < W; r++) {
+            c[r + LANES + 2624] =
+                    c[r + LANES + 2624] + c[r + O1] + c[r + O1 + 64] + c[r + O1 + 128] + c[r + O1 + 192]; // sum of O1
+        }
+        for (int r = 0; r < W; r++) {
+            c[r + LANES + 2688] =
+                    c[r + LANES + 2688] + c[r + O2] + c[r + O2 + 64] + c[r + O2 + 128] + c[r + O2 + 192]; // sum of O2
+        }
+    }
+
+    /** {@link #lanes5} with fused multiply-adds, two sums per loop where they share a column. */
+    private void fmaLanes5() {
+        double[] c = block;
+        for (int r = 0; r < W; r++) {
+            c[r + LANES + 2752] =
+                    c[r + LANES + 2752] + c[r + P2] + c[r + P2 + 64] + c[r + P2 + 128] + c[r + P2 + 192]; // sum of P2
+            c[r + LANES + 2816] = Math.fma(
+                    c[r + P2 + 192],
+                    c[r + P2 + 192],
+                    Math.fma(
+                            c[r + P2 + 128],
+                            c[r + P2 + 128],
+                            Math.fma(
+                                    c[r + P2 + 64],
+                                    c[r + P2 + 64],
+                                    Math.fma(c[r + P2], c[r + P2], c[r + LANES + 2816])))); // P2·P2
+        }
+        for (int r = 0; r < W; r++) {
+            c[r + LANES + 2880] = Math.fma(
+                    c[r + P2 + 192],
+                    c[r + O0 + 192],
+                    Math.fma(
+                            c[r + P2 + 128],
+                            c[r + O0 + 128],
+                            Math.fma(
+                                    c[r + P2 + 64],
+                                    c[r + O0 + 64],
+                                    Math.fma(c[r + P2], c[r + O0], c[r + LANES + 2880])))); // P2·O0
+            c[r + LANES + 2944] = Math.fma(
+                    c[r + P2 + 192],
+                    c[r + O1 + 192],
+                    Math.fma(
+                            c[r + P2 + 128],
+                            c[r + O1 + 128],
+                            Math.fma(
+                                    c[r + P2 + 64],
+                                    c[r + O1 + 64],
+                                    Math.fma(c[r + P2], c[r + O1], c[r + LANES + 2944])))); // P2·O1
+        }
+        for (int r = 0; r < W; r++) {
+            c[r + LANES + 3008] = Math.fma(
+                    c[r + P2 + 192],
+                    c[r + O2 + 192],
+                    Math.fma(
+                            c[r + P2 + 128],
+                            c[r + O2 + 128],
+                            Math.fma(
+                                    c[r + P2 + 64],
+                                    c[r + O2 + 64],
+                                    Math.fma(c[r + P2], c[r + O2], c[r + LANES + 3008])))); // P2·O2
+        }
+        for (int r = 0; r < W; r++) {
+            c[r + LANES + 3072] = Math.fma(
+                    c[r + O0 + 192],
+                    c[r + O0 + 192],
+                    Math.fma(
+                            c[r + O0 + 128],
+                            c[r + O0 + 128],
+                            Math.fma(
+                                    c[r + O0 + 64],
+                                    c[r + O0 + 64],
+                                    Math.fma(c[r + O0], c[r + O0], c[r + LANES + 3072])))); // O0·O0
+        }
+        for (int r = 0; r < W; r++) {
+            c[r + LANES + 3136] = Math.fma(
+                    c[r + O1 + 192],
+                    c[r + O1 + 192],
+                    Math.fma(
+                            c[r + O1 + 128],
+                            c[r + O1 + 128],
+                            Math.fma(
+                                    c[r + O1 + 64],
+                                    c[r + O1 + 64],
+                                    Math.fma(c[r + O1], c[r + O1], c[r + LANES + 3136])))); // O1·O1
+        }
+        for (int r = 0; r < W; r++) {
+            c[r + LANES + 3200] = Math.fma(
+                    c[r + O2 + 192],
+                    c[r + O2 + 192],
+                    Math.fma(
+                            c[r + O2 + 128],
+                            c[r + O2 + 128],
+                            Math.fma(
+                                    c[r + O2 + 64],
+                                    c[r + O2 + 64],
+                                    Math.fma(c[r + O2], c[r + O2], c[r + LANES + 3200])))); // O2·O2
+        }
+    }
+
     /** Adds the lanes into the sums (each slot's lanes in eight interleaved partial sums) and clears them. */
     private void reduceLanes() {
+        if (!lanesDirty) {
+            return; // all zero: adding them changes no sum
+        }
         double[] c = block;
         for (int s = 0; s < SLOTS; s++) {
             int from = LANES + s * W;
@@ -870,6 +1495,7 @@ public final class NormalFit {
             laneSums[s] = ((t0 + t1) + (t2 + t3)) + ((t4 + t5) + (t6 + t7));
         }
         Arrays.fill(c, LANES, LANES + SLOTS * W, 0);
+        lanesDirty = false;
         sx[0] += laneSums[0];
         sxx[0] += laneSums[1];
         sxx[1] += laneSums[2];

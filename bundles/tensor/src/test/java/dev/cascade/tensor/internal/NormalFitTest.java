@@ -16,8 +16,13 @@ import org.apache.commons.math3.linear.Array2DRowRealMatrix;
 import org.apache.commons.math3.linear.QRDecomposition;
 import org.apache.commons.math3.linear.RealMatrix;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
-/** The information-form batch fit against the Commons Math QR reference, on the same rows. */
+/**
+ * The information-form batch fit against the Commons Math QR reference, on the same rows; every test on
+ * both lane paths (plain multiply and add, and {@link Math#fma}).
+ */
 class NormalFitTest {
 
     static final double[] GAIN = PairEstimatorTest.GAIN;
@@ -38,9 +43,10 @@ class NormalFitTest {
         return worst;
     }
 
-    @Test
-    void agreesWithCommonsMathQrOnNoisySimulatedPlants() {
-        NormalFit fit = new NormalFit();
+    @ParameterizedTest(name = "fma {0}")
+    @ValueSource(booleans = {false, true})
+    void agreesWithCommonsMathQrOnNoisySimulatedPlants(boolean fma) {
+        NormalFit fit = new NormalFit(fma);
         for (int seed = 1; seed <= 20; seed++) {
             int deadTime = seed % 4;
             double noise = seed % 2 == 0 ? 0.01 : 0.2;
@@ -68,13 +74,14 @@ class NormalFitTest {
         }
     }
 
-    @Test
-    void agreesWithCommonsMathQrWithSiblings() {
+    @ParameterizedTest(name = "fma {0}")
+    @ValueSource(booleans = {false, true})
+    void agreesWithCommonsMathQrWithSiblings(boolean fma) {
         double[] sibling = {0.05, 0.01, 0, 0, 0.04, 0.01, 0.02, 0, 0.03};
         SyntheticPlant plant = new SyntheticPlant(7, GAIN, TAU, 1, 0.01).sibling(sibling);
         List<Measurement> data = plant.run(1500);
         EstimatorSettings settings = new EstimatorSettings(1, 1, 1);
-        NormalFit fit = new NormalFit();
+        NormalFit fit = new NormalFit(fma);
         assertTrue(fit.fit(data, settings, plant.siblingContributions));
         BatchFit reference = BatchFit.of(data, settings, plant.siblingContributions);
         assertTrue(disagreement(fit, reference) < 1e-9, "disagreement " + disagreement(fit, reference));
@@ -84,10 +91,11 @@ class NormalFitTest {
      * Random rows, including regressors with a large offset and a small spread (a parent state of about
      * 1000 that moves by 1): the centred sums keep the normal equations as well conditioned as the data.
      */
-    @Test
-    void agreesWithQrOnRandomRows() {
+    @ParameterizedTest(name = "fma {0}")
+    @ValueSource(booleans = {false, true})
+    void agreesWithQrOnRandomRows(boolean fma) {
         Random random = new Random(11);
-        NormalFit fit = new NormalFit();
+        NormalFit fit = new NormalFit(fma);
         for (int trial = 0; trial < 50; trial++) {
             int n = 7 + random.nextInt(2000);
             double[][] x = new double[n][Rls.N];
@@ -133,9 +141,10 @@ class NormalFitTest {
         }
     }
 
-    @Test
-    void reportsTooFewOrCollinearRowsInsteadOfSolvingThem() {
-        NormalFit fit = new NormalFit();
+    @ParameterizedTest(name = "fma {0}")
+    @ValueSource(booleans = {false, true})
+    void reportsTooFewOrCollinearRowsInsteadOfSolvingThem(boolean fma) {
+        NormalFit fit = new NormalFit(fma);
         double[] phi = new double[Rls.N];
         double[] out = new double[3];
         Random random = new Random(5);
@@ -166,15 +175,16 @@ class NormalFitTest {
         assertFalse(fit.fit(quiet.run(500), new EstimatorSettings(0, 1, 1), List.of()));
     }
 
-    @Test
-    void aSecondFitForgetsTheFirst() {
+    @ParameterizedTest(name = "fma {0}")
+    @ValueSource(booleans = {false, true})
+    void aSecondFitForgetsTheFirst(boolean fma) {
         EstimatorSettings settings = new EstimatorSettings(0, 1, 1);
         List<Measurement> first = new SyntheticPlant(1, GAIN, TAU, 0, 0.01).run(800);
         List<Measurement> second = new SyntheticPlant(2, GAIN, TAU, 0, 0.01).run(800);
-        NormalFit reused = new NormalFit();
+        NormalFit reused = new NormalFit(fma);
         assertTrue(reused.fit(first, settings, List.of()));
         assertTrue(reused.fit(second, settings, List.of()));
-        NormalFit fresh = new NormalFit();
+        NormalFit fresh = new NormalFit(fma);
         assertTrue(fresh.fit(second, settings, List.of()));
         for (int j = 0; j < 3; j++) {
             for (int i = 0; i < Rls.N; i++) {
@@ -191,10 +201,11 @@ class NormalFitTest {
      * term, 1e-3 of that sum or more here). The second half of the trials puts offsets of 1e3 on the data,
      * which the shift takes off.
      */
-    @Test
-    void laneSumsEqualTheStraightforwardRowLoopUpToRounding() {
+    @ParameterizedTest(name = "fma {0}")
+    @ValueSource(booleans = {false, true})
+    void laneSumsEqualTheStraightforwardRowLoopUpToRounding(boolean fma) {
         Random random = new Random(23);
-        NormalFit fit = new NormalFit();
+        NormalFit fit = new NormalFit(fma);
         int[] counts = {1, 7, NormalFit.BLOCK - 1, NormalFit.BLOCK, NormalFit.BLOCK + 1, 1000, 3 * NormalFit.BLOCK + 17
         };
         for (int trial = 0; trial < 2 * counts.length; trial++) {
@@ -254,11 +265,12 @@ class NormalFitTest {
      * readings, unknown adjustments and siblings, at several dead times; and on clean data (only NaN
      * siblings), which takes {@code fit}'s fast path.
      */
-    @Test
-    void rowsFromMeasurementsAreThoseOfRegressionRows() {
+    @ParameterizedTest(name = "fma {0}")
+    @ValueSource(booleans = {false, true})
+    void rowsFromMeasurementsAreThoseOfRegressionRows(boolean fma) {
         Random random = new Random(31);
-        NormalFit fit = new NormalFit();
-        NormalFit reference = new NormalFit();
+        NormalFit fit = new NormalFit(fma);
+        NormalFit reference = new NormalFit(fma);
         for (int trial = 0; trial < 36; trial++) {
             int deadTime = trial % 6;
             boolean faults = trial < 24;
@@ -352,12 +364,13 @@ class NormalFitTest {
      * still send it to the general loop (fewer rows: the chain breaks there), and finite readings whose
      * sums overflow must lose no row.
      */
-    @Test
-    void oneNonFiniteReadingLeavesTheFastPathAndAnOverflowLosesNoRow() {
+    @ParameterizedTest(name = "fma {0}")
+    @ValueSource(booleans = {false, true})
+    void oneNonFiniteReadingLeavesTheFastPathAndAnOverflowLosesNoRow(boolean fma) {
         EstimatorSettings settings = new EstimatorSettings(1, 1, 1);
         List<Measurement> clean = new SyntheticPlant(7, GAIN, TAU, 1, 0.05).run(600);
         int all = clean.size() - 1 - 2;
-        NormalFit fit = new NormalFit();
+        NormalFit fit = new NormalFit(fma);
         assertTrue(fit.fit(clean, settings, List.of()));
         assertEquals(all, fit.rows());
         for (int which = 0; which < 4; which++) {
@@ -374,6 +387,33 @@ class NormalFitTest {
             data.set(300, new Measurement(m.pair(), m.timestamp(), parent, m.error(), adjustment, m.quality()));
             fit.fit(data, settings, List.of());
             assertTrue(fit.rows() < all - 1, "case " + which + ": rows " + fit.rows());
+        }
+        // the fast path checks the parent states on the sums of their columns: a NaN in the last state (only
+        // in the last output) still costs the last row; one in the first (in no row) changes nothing
+        double[] cleanFit = new double[Rls.N * 3];
+        assertTrue(fit.fit(clean, settings, List.of()));
+        for (int i = 0; i < cleanFit.length; i++) {
+            cleanFit[i] = fit.parameter(i / 3, i % 3);
+        }
+        for (int at : new int[] {clean.size() - 1, 0}) {
+            List<Measurement> data = new ArrayList<>(clean);
+            Measurement m = data.get(at);
+            data.set(
+                    at,
+                    new Measurement(
+                            m.pair(),
+                            m.timestamp(),
+                            new Vector3(m.parent().x(), m.parent().y(), Double.NaN),
+                            m.error(),
+                            m.adjustment(),
+                            m.quality()));
+            assertTrue(fit.fit(data, settings, List.of()));
+            assertEquals(at == 0 ? all : all - 1, fit.rows(), "NaN state at " + at);
+            if (at == 0) {
+                for (int i = 0; i < cleanFit.length; i++) {
+                    assertEquals(cleanFit[i], fit.parameter(i / 3, i % 3), 0, "NaN state at 0, " + i);
+                }
+            }
         }
         // finite, but their sums overflow: the general loop runs and still takes every row
         List<Measurement> huge = new ArrayList<>();
@@ -393,11 +433,12 @@ class NormalFitTest {
     }
 
     /** Rows given in Commons Math's shapes, in one call, give the same fit as the same rows one by one. */
-    @Test
-    void rowsInOneCallAreRowsOneByOne() {
+    @ParameterizedTest(name = "fma {0}")
+    @ValueSource(booleans = {false, true})
+    void rowsInOneCallAreRowsOneByOne(boolean fma) {
         Random random = new Random(41);
-        NormalFit bulk = new NormalFit();
-        NormalFit single = new NormalFit();
+        NormalFit bulk = new NormalFit(fma);
+        NormalFit single = new NormalFit(fma);
         for (int count : new int[] {3, NormalFit.BLOCK + 5, 1000}) {
             double[][] x = new double[count][6];
             double[][] y = new double[3][count];
@@ -444,5 +485,45 @@ class NormalFitTest {
         assertTrue(e.getMessage().contains("2 output columns"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> bulk.add(new double[2][7], new double[3][2]));
         assertTrue(e.getMessage().contains("7 regressors"), e.getMessage());
+    }
+
+    /**
+     * The two lane paths sum the same products, rounded once ({@code fma}) or twice (each is held to the
+     * row loop's sums by the lane test): on the same measurements their fits agree to 1e-9 of the largest
+     * parameter, across dead times and block counts.
+     */
+    @Test
+    void fusedAndPlainLanesGiveTheSameFit() {
+        NormalFit fused = new NormalFit(true);
+        NormalFit plain = new NormalFit(false);
+        assertTrue(fused.fusedMultiplyAdd());
+        assertFalse(plain.fusedMultiplyAdd());
+        for (int seed = 1; seed <= 6; seed++) {
+            int deadTime = seed % 3;
+            EstimatorSettings settings = new EstimatorSettings(deadTime, 1, 1);
+            List<Measurement> data = new SyntheticPlant(seed, GAIN, TAU, deadTime, 0.05).run(300 * seed);
+            assertTrue(fused.fit(data, settings, List.of()), "seed " + seed);
+            assertTrue(plain.fit(data, settings, List.of()), "seed " + seed);
+            assertEquals(plain.rows(), fused.rows());
+            for (int j = 0; j < 3; j++) {
+                double scale = 0;
+                for (int i = 0; i < Rls.N; i++) {
+                    scale = Math.max(scale, Math.abs(plain.parameter(i, j)));
+                }
+                for (int i = 0; i < Rls.N; i++) {
+                    assertEquals(
+                            plain.parameter(i, j),
+                            fused.parameter(i, j),
+                            1e-9 * scale,
+                            "(" + i + ", " + j + "), seed " + seed);
+                }
+            }
+        }
+    }
+
+    /** The public constructor takes the fused path exactly when HotSpot says it has FMA instructions. */
+    @Test
+    void theDefaultPathFollowsTheJvmsFmaSupport() {
+        assertEquals(NormalFit.FMA_INSTRUCTIONS, new NormalFit().fusedMultiplyAdd());
     }
 }
