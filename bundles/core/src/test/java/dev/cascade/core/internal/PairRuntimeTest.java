@@ -438,6 +438,44 @@ class PairRuntimeTest {
     }
 
     @Test
+    void aBypassedFilterLeavesWhatTheFiltersBeforeItInTheSameStageWrote() {
+        configure("setpoint", "1, 1, 1", "kp", "0", "ki", "1");
+        plant.tau = Double.POSITIVE_INFINITY; // the parent stays at 0: the error is 1 on every cycle
+        filter(frame -> frame.error(0, frame.error(0) * 2), FilterStage.PRE, GENEROUS);
+        filter(
+                frame -> {
+                    frame.error(0, frame.error(0) * 3);
+                    frame.error(1, Double.NaN);
+                },
+                FilterStage.PRE,
+                GENEROUS);
+        filter(
+                frame -> {
+                    frame.error(2, 5);
+                    throw new IllegalStateException("wrote, then threw");
+                },
+                FilterStage.PRE,
+                GENEROUS);
+        filter(frame -> frame.error(1, frame.error(1) + 1), FilterStage.PRE, GENEROUS);
+        filter(frame -> frame.adjustment(2, frame.adjustment(2) * 4), FilterStage.POST, GENEROUS);
+        filter(frame -> frame.adjustment(2, Double.NaN), FilterStage.POST, GENEROUS);
+        for (int i = 0; i < 3; i++) {
+            double[] a = cycle();
+            // error (2, 2, 1): the first filter's doubling kept, the NaN filter's tripling and the throwing
+            // filter's 5 undone, the last pre filter's +1 applied; then the post stage's 4x on z kept
+            assertArrayEquals(new double[] {0.2, 0.2, 0.4}, a, 1e-12, "cycle " + i);
+        }
+        assertEquals(FilterSlot.Fault.NON_FINITE, filters.get(1).lastFault);
+        assertEquals(FilterSlot.Fault.THREW, filters.get(2).lastFault);
+        assertEquals(FilterSlot.Fault.NON_FINITE, filters.get(5).lastFault);
+        assertEquals(
+                0,
+                filters.get(0).faults.get()
+                        + filters.get(3).faults.get()
+                        + filters.get(4).faults.get());
+    }
+
+    @Test
     void overrunningFilterIsBypassedOnATimedCycle() {
         configure("setpoint", "1, 1, 1", "kp", "0", "ki", "1");
         filter(
