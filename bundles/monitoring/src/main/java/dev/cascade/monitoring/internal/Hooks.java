@@ -279,6 +279,9 @@ public final class Hooks implements HookRunner {
         }
         long sequence;
         synchronized (slot) {
+            if (slot.bypassed != null) {
+                return; // bypassed since permitted() looked
+            }
             if (slot.running) {
                 slot.skipped++;
                 return;
@@ -318,19 +321,24 @@ public final class Hooks implements HookRunner {
         }
         budget.cancel(false);
         boolean overran;
+        int inARow = 0;
+        String bypassed = null;
         synchronized (slot) {
             overran = slot.cutOff == sequence;
             slot.running = false;
             slot.worker = null;
             if (failure != null && !overran) {
                 slot.faults++;
+                inARow = ++slot.faultsInARow;
+                // decided with the call's end, under the same lock as the next call's start: no call in between
+                bypassed = bypassLocally(slot, inARow, "threw " + failure);
             } else if (failure == null && !overran) {
                 slot.faultsInARow = 0;
             }
         }
         Thread.interrupted(); // a cut-off's interrupt must not reach the next call
         if (failure != null && !overran) {
-            fault(slot, "threw " + failure);
+            faulted(slot, "threw " + failure, inARow, bypassed);
         }
     }
 
@@ -368,17 +376,38 @@ public final class Hooks implements HookRunner {
 
     private void fault(Slot slot, String what) {
         int inARow;
+        String bypassed;
         synchronized (slot) {
             inARow = ++slot.faultsInARow;
+            bypassed = bypassLocally(slot, inARow, what);
         }
+        faulted(slot, what, inARow, bypassed);
+    }
+
+    /**
+     * Without a tool manager, the fault that makes {@link #LOCAL_FAULT_LIMIT} in a row bypasses the hook.
+     * Called holding the slot's lock.
+     *
+     * @return the reason if this fault bypassed the hook, else null
+     */
+    private String bypassLocally(Slot slot, int inARow, String what) {
+        if (toolManager != null || inARow < LOCAL_FAULT_LIMIT || slot.bypassed != null) {
+            return null;
+        }
+        slot.bypassed = inARow + " faults in a row (last: " + what + ")";
+        return slot.bypassed;
+    }
+
+    /** Logs a fault and reports it to the tool manager, if there is one; {@code bypassed} as above. */
+    private void faulted(Slot slot, String what, int inARow, String bypassed) {
         if (Long.bitCount(inARow) == 1) { // 1st, 2nd, 4th... in a row: no log flood
             LOG.warn("Analysis hook {} {} ({} in a row)", slot.name, what, inARow);
         }
         ToolManager manager = toolManager;
         if (manager != null) {
             manager.fault(slot.serviceId, "analysis hook " + what);
-        } else if (inARow >= LOCAL_FAULT_LIMIT) {
-            quarantine(slot, inARow + " faults in a row (last: " + what + ")");
+        } else if (bypassed != null) {
+            LOG.error("Analysis hook {} is quarantined: {}", slot.name, bypassed);
         }
     }
 
