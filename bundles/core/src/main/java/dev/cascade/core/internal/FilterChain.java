@@ -221,105 +221,71 @@ final class FilterChain {
     }
 
     /**
-     * Runs {@code slots[from, to)}. The frame's error and adjustment as they stood before each call are kept
-     * in locals (registers or the stack, not another object) so a faulty call can be undone: read once per
-     * stage, then taken from the check after each call (what a good call leaves is what the next one starts
-     * from), so a call costs one read of the frame, not two. Timed calls share their clock readings: the
-     * reading that ends one timed call starts the next one (what lies between is a few comparisons, or
-     * between stages the control law, well under a microsecond, charged to the next filter's budget), so n
-     * timed calls in a cycle take n + 1 readings, not 2n. What is rare (call credit, timing, faults) is done
-     * in methods of its own, so the common call stays short.
+     * Runs {@code slots[from, to)}. The frame's error and adjustment are kept in locals across each call
+     * (registers or the stack, not another object) so a faulty call can be undone. Timed calls share their
+     * clock readings: the reading that ends one timed call starts the next one (what lies between is a few
+     * comparisons, or between stages the control law, well under a microsecond, charged to the next
+     * filter's budget), so n timed calls in a cycle take n + 1 readings, not 2n.
      */
     private long run(int from, int to, Frame frame, boolean sampled, Fence fence, long clock) {
-        if (from == to) {
-            return clock; // nothing in this stage: the frame is not even read
-        }
         FilterSlot[] slots = this.slots;
         double[] credit = this.credit;
-        double e0 = frame.e0, e1 = frame.e1, e2 = frame.e2;
-        double a0 = frame.a0, a1 = frame.a1, a2 = frame.a2;
         for (int k = from; k < to; k++) {
             FilterSlot slot = slots[k];
-            if (credit != null && !spend(credit, k, slot.callIntervalSeconds, frame.dt)) {
-                SKIPPED.setOpaque(skipped, k, (long) SKIPPED.get(skipped, k) + 1);
-                continue; // over its maximum call rate: skipped this cycle, the frame unchanged
+            if (credit != null) {
+                double interval = slot.callIntervalSeconds;
+                if (interval > 0) {
+                    double c = credit[k];
+                    if (c < interval * (1 - 1e-9)) {
+                        credit[k] = c + frame.dt; // over its maximum call rate: skipped this cycle
+                        SKIPPED.setOpaque(skipped, k, (long) SKIPPED.get(skipped, k) + 1);
+                        continue;
+                    }
+                    credit[k] = Math.min(c - interval, interval) + frame.dt;
+                }
             }
-            FilterSlot.Fault fault;
-            if (sampled || slot.suspect) {
-                long start = clock == 0 ? System.nanoTime() : clock;
-                fault = call(slot, frame, fence);
+            double e0 = frame.e0, e1 = frame.e1, e2 = frame.e2;
+            double a0 = frame.a0, a1 = frame.a1, a2 = frame.a2;
+            boolean timed = sampled || slot.suspect;
+            long start = 0;
+            if (timed) {
+                start = clock == 0 ? System.nanoTime() : clock;
+            }
+            FilterSlot.Fault fault = null;
+            fence.enter(slot);
+            try {
+                slot.filter.process(frame);
+            } catch (RuntimeException | LinkageError | AssertionError | StackOverflowError t) {
+                fault = FilterSlot.Fault.THREW;
+            }
+            fence.exit();
+            if (timed) {
                 clock = System.nanoTime();
                 if (fault == null) {
-                    fault = slot.timed(clock - start);
+                    slot.countTimedCall(clock - start);
+                    if (clock - start > slot.budgetNanos) {
+                        fault = FilterSlot.Fault.OVERRAN;
+                    } else {
+                        slot.inBudget();
+                    }
                 }
             } else {
-                fault = call(slot, frame, fence);
                 clock = 0;
             }
-            double n0 = frame.e0, n1 = frame.e1, n2 = frame.e2;
-            double n3 = frame.a0, n4 = frame.a1, n5 = frame.a2;
-            if (fault == null && Double.isFinite(n0 + n1 + n2 + n3 + n4 + n5)) {
-                e0 = n0;
-                e1 = n1;
-                e2 = n2;
-                a0 = n3;
-                a1 = n4;
-                a2 = n5;
-            } else {
-                undo(slot, fault == null ? FilterSlot.Fault.NON_FINITE : fault, frame, e0, e1, e2, a0, a1, a2);
+            if (fault == null && !Double.isFinite(frame.e0 + frame.e1 + frame.e2 + frame.a0 + frame.a1 + frame.a2)) {
+                fault = FilterSlot.Fault.NON_FINITE;
+            }
+            if (fault != null) {
+                slot.fault(fault);
+                frame.e0 = e0;
+                frame.e1 = e1;
+                frame.e2 = e2;
+                frame.a0 = a0;
+                frame.a1 = a1;
+                frame.a2 = a2;
                 clock = 0; // the fault's bookkeeping is not the next filter's
             }
         }
         return clock;
-    }
-
-    /** One call into a filter, marked for the watchdog; @return THREW if it threw, else null. */
-    private static FilterSlot.Fault call(FilterSlot slot, Frame frame, Fence fence) {
-        FilterSlot.Fault fault = null;
-        fence.enter(slot);
-        try {
-            slot.filter.process(frame);
-        } catch (RuntimeException | LinkageError | AssertionError | StackOverflowError t) {
-            fault = FilterSlot.Fault.THREW;
-        }
-        fence.exit();
-        return fault;
-    }
-
-    /**
-     * Spends a filter's call credit towards its maximum call rate, and adds this cycle's time step.
-     *
-     * @return false if the filter is over its rate and is skipped this cycle
-     */
-    private static boolean spend(double[] credit, int k, double interval, double dt) {
-        if (interval > 0) {
-            double c = credit[k];
-            if (c < interval * (1 - 1e-9)) {
-                credit[k] = c + dt;
-                return false;
-            }
-            credit[k] = Math.min(c - interval, interval) + dt;
-        }
-        return true;
-    }
-
-    /** Counts a bypassed call and puts the frame back as it was before the call. */
-    private static void undo(
-            FilterSlot slot,
-            FilterSlot.Fault fault,
-            Frame frame,
-            double e0,
-            double e1,
-            double e2,
-            double a0,
-            double a1,
-            double a2) {
-        slot.fault(fault);
-        frame.e0 = e0;
-        frame.e1 = e1;
-        frame.e2 = e2;
-        frame.a0 = a0;
-        frame.a1 = a1;
-        frame.a2 = a2;
     }
 }

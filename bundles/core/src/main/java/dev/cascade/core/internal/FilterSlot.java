@@ -150,21 +150,6 @@ final class FilterSlot {
         return (long) TIMED_NANOS.getOpaque(this);
     }
 
-    /**
-     * Counts a timed call that returned, and its time.
-     *
-     * @return {@link Fault#OVERRAN} if it took longer than the budget, else null (and the call counts as
-     *     within budget)
-     */
-    Fault timed(long nanos) {
-        countTimedCall(nanos);
-        if (nanos > budgetNanos) {
-            return Fault.OVERRAN;
-        }
-        inBudget();
-        return null;
-    }
-
     /** A timed call within budget: ends an overrun streak; enough of them end the suspicion. */
     void inBudget() {
         overrunStreak = 0;
