@@ -237,8 +237,11 @@ public class EstimationBenchmark {
     @Benchmark
     public double[][] olsFromMeasurementsCommonsMath() {
         double[][][] rows = olsRows(batch, settings);
-        double[][] x = rows[0];
-        double[][] y = rows[1];
+        return ols(rows[1], rows[0]);
+    }
+
+    /** Commons Math OLS, one regression per output: {@code y} 3 x rows, {@code x} rows x regressors. */
+    private static double[][] ols(double[][] y, double[][] x) {
         double[][] beta = new double[3][];
         OLSMultipleLinearRegression ols = new OLSMultipleLinearRegression();
         for (int j = 0; j < 3; j++) {
@@ -322,12 +325,6 @@ public class EstimationBenchmark {
 
     @Benchmark
     public double[][] olsBatchCommonsMath() {
-        double[][] beta = new double[3][];
-        OLSMultipleLinearRegression ols = new OLSMultipleLinearRegression();
-        for (int j = 0; j < 3; j++) {
-            ols.newSampleData(y[j], x);
-            beta[j] = ols.estimateRegressionParameters();
-        }
-        return beta;
+        return ols(y, x);
     }
 }
