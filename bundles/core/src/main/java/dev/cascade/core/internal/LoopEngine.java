@@ -64,6 +64,9 @@ public final class LoopEngine implements ControlLoop {
 
     // guarded by this
     private final Map<String, PairSettings> configured = new HashMap<>();
+    /** The pid of each configured pair id, so that a put checks for a duplicate id without a scan. */
+    private final Map<String, String> pidById = new HashMap<>();
+
     private final Map<String, Rejection> rejected = new HashMap<>();
     private final Map<String, PairRuntime> runtimes = new HashMap<>();
     private final Map<Long, Map.Entry<String, Domain>> domainsByService = new HashMap<>();
@@ -82,6 +85,18 @@ public final class LoopEngine implements ControlLoop {
     final LoopTiming timing = new LoopTiming();
 
     private volatile Plan plan = Plan.EMPTY;
+    /** A change waits for the next plan (see {@link #changed}). */
+    private volatile boolean dirty;
+    /** A rebuild is scheduled on {@link #planner}; guarded by this. */
+    private boolean rebuildScheduled;
+    /**
+     * How long a change waits for others to join it in one plan: a node that starts with many pairs gets them
+     * (and their domains) one call each, and building a plan per call made adding N pairs cost O(N²).
+     */
+    static final long COALESCE_MILLIS = 5;
+    /** Plans built so far (for tests). */
+    volatile long plansBuilt;
+
     private volatile MeasurementCollector collector;
     private volatile ConfigurationAdmin configurationAdmin;
     private volatile ToolManager toolManager;
@@ -92,6 +107,8 @@ public final class LoopEngine implements ControlLoop {
     private final java.util.Set<Long> fenced = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     private final java.util.concurrent.ScheduledExecutorService watchdog;
+    /** Builds the plan for changes that may come in bursts: added pairs, domains, filters. */
+    private final java.util.concurrent.ScheduledExecutorService planner;
 
     /** A loop thread inside one sweep for longer than this is stuck in a tool and replaced. */
     static final long STUCK_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
@@ -114,12 +131,18 @@ public final class LoopEngine implements ControlLoop {
         // cuts the loop's timing into intervals of a second for the recent windows (loop(Duration))
         watchdog.scheduleAtFixedRate(() -> timing.tick(System.currentTimeMillis()), 1, 1, TimeUnit.SECONDS);
         watchdog.scheduleAtFixedRate(this::reportCalls, 1, 1, TimeUnit.SECONDS);
+        planner = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "cascade-loop-planner");
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     @Deactivate
     void deactivate() throws InterruptedException {
         FaultPaths.stop();
         watchdog.shutdownNow();
+        planner.shutdownNow();
         synchronized (this) {
             closeCacheSubscription();
         }
@@ -184,16 +207,19 @@ public final class LoopEngine implements ControlLoop {
     // ---- pairs, from PairComponent
 
     synchronized void put(String pid, PairSettings settings) {
-        for (Map.Entry<String, PairSettings> other : configured.entrySet()) {
-            if (!other.getKey().equals(pid) && other.getValue().id().equals(settings.id())) {
-                String reason = PairSettings.PID + ": id = '" + settings.id() + "' is already used by " + other.getKey()
-                        + "; give each pair its own id";
-                reject(pid, settings.id(), reason);
-                throw new IllegalArgumentException(reason);
-            }
+        String other = pidById.get(settings.id());
+        if (other != null && !other.equals(pid)) {
+            String reason = PairSettings.PID + ": id = '" + settings.id() + "' is already used by " + other
+                    + "; give each pair its own id";
+            reject(pid, settings.id(), reason);
+            throw new IllegalArgumentException(reason);
         }
         rejected.remove(pid);
         PairSettings previous = configured.put(pid, settings);
+        if (previous != null) {
+            pidById.remove(previous.id());
+        }
+        pidById.put(settings.id(), pid);
         if (previous == null) {
             LOG.info(
                     "Pair {} added: {} -> {} at {} Hz",
@@ -204,14 +230,16 @@ public final class LoopEngine implements ControlLoop {
         } else {
             LOG.info("Pair {} reconfigured", settings.id());
         }
-        rebuild();
+        changed();
     }
 
     synchronized void reject(String pid, String id, String reason) {
         rejected.put(pid, new Rejection(id == null || id.isBlank() ? pid : id, reason));
-        if (configured.remove(pid) != null) {
+        PairSettings removed = configured.remove(pid);
+        if (removed != null) {
+            pidById.remove(removed.id());
             runtimes.remove(pid);
-            rebuild();
+            changed();
         }
     }
 
@@ -221,9 +249,10 @@ public final class LoopEngine implements ControlLoop {
         }
         PairSettings removed = configured.remove(pid);
         if (removed != null) {
+            pidById.remove(removed.id());
             runtimes.remove(pid);
             LOG.info("Pair {} removed", removed.id());
-            rebuild();
+            changed();
         }
     }
 
@@ -246,7 +275,7 @@ public final class LoopEngine implements ControlLoop {
             return;
         }
         domainsByService.put(serviceId, Map.entry(s, new Domain(adapter, serviceId, ranking(properties))));
-        rebuild();
+        changed();
     }
 
     synchronized void removeDomain(DomainAdapter adapter, Map<String, Object> properties) {
@@ -286,7 +315,7 @@ public final class LoopEngine implements ControlLoop {
             LOG.error("Ignored filter {} (service {}): {}", name, serviceId, e.getMessage());
             return;
         }
-        rebuild();
+        changed();
     }
 
     synchronized void removeFilter(Filter filter, Map<String, Object> properties) {
@@ -309,7 +338,7 @@ public final class LoopEngine implements ControlLoop {
             policyOption = ReferencePolicyOption.GREEDY)
     synchronized void setCollector(MeasurementCollector collector) {
         this.collector = collector;
-        rebuild();
+        changed();
     }
 
     synchronized void unsetCollector(MeasurementCollector collector) {
@@ -523,8 +552,48 @@ public final class LoopEngine implements ControlLoop {
 
     // ---- the plan
 
+    /**
+     * Notes a change that may come in a burst (a pair added, changed or removed; a domain, filter or collector
+     * added): the loop gets it with the next plan, built once for all changes of the next
+     * {@value #COALESCE_MILLIS} ms. Readers off the loop thread see it at once ({@link #current}). A change
+     * after which a service must not be called any more (a domain or filter removed, a tool quarantined)
+     * rebuilds at once instead. Called holding this.
+     */
+    private void changed() {
+        dirty = true;
+        if (!rebuildScheduled) {
+            try {
+                planner.schedule(this::rebuildPending, COALESCE_MILLIS, TimeUnit.MILLISECONDS);
+                rebuildScheduled = true;
+            } catch (java.util.concurrent.RejectedExecutionException stopping) {
+                rebuild(); // deactivated: no planner any more
+            }
+        }
+    }
+
+    private synchronized void rebuildPending() {
+        rebuildScheduled = false;
+        if (dirty) {
+            rebuild();
+        }
+    }
+
+    /** The plan with every change made so far, for readers off the loop thread (the loop reads {@link #plan}). */
+    Plan current() {
+        if (dirty) {
+            synchronized (this) {
+                if (dirty) {
+                    rebuild();
+                }
+            }
+        }
+        return plan;
+    }
+
     /** Builds and publishes a new plan from the current pairs, domains and filters. */
     private void rebuild() {
+        dirty = false;
+        plansBuilt++;
         Map<String, Domain> domains = new HashMap<>();
         for (Map.Entry<String, Domain> d : domainsByService.values()) {
             Domain current = domains.get(d.getKey());
@@ -625,7 +694,7 @@ public final class LoopEngine implements ControlLoop {
     @Override
     public List<PairStatus> pairs() {
         Map<String, PairStatus> byId = new TreeMap<>();
-        for (Plan.Entry e : plan.entries()) {
+        for (Plan.Entry e : current().entries()) {
             byId.put(e.settings().id(), status(e));
         }
         synchronized (this) {
@@ -654,7 +723,7 @@ public final class LoopEngine implements ControlLoop {
 
     @Override
     public Optional<PairStatus> pair(String id) {
-        Plan.Entry e = plan.entry(id);
+        Plan.Entry e = current().entry(id);
         if (e != null) {
             return Optional.of(status(e));
         }
@@ -666,7 +735,7 @@ public final class LoopEngine implements ControlLoop {
         if (!setpoint.isFinite()) {
             throw new IllegalArgumentException("setpoint " + setpoint + " of pair " + id + " is not finite");
         }
-        Plan.Entry entry = plan.entry(id);
+        Plan.Entry entry = current().entry(id);
         if (entry == null) {
             throw new IllegalArgumentException("no pair '" + id + "'; cascade:pairs lists them");
         }
@@ -688,7 +757,7 @@ public final class LoopEngine implements ControlLoop {
 
     @Override
     public Optional<Matrix3> tensor(String id) {
-        Plan.Entry e = plan.entry(id);
+        Plan.Entry e = current().entry(id);
         return e == null
                 ? Optional.empty()
                 : Optional.of(Matrix3.ofRowMajor(e.runtime().tensor.t()));
@@ -696,7 +765,7 @@ public final class LoopEngine implements ControlLoop {
 
     @Override
     public Optional<EstimatorSettings> estimatorSettings(String id) {
-        return Optional.ofNullable(plan.entry(id)).map(e -> e.settings().estimatorSettings());
+        return Optional.ofNullable(current().entry(id)).map(e -> e.settings().estimatorSettings());
     }
 
     @Override

@@ -320,6 +320,31 @@ class LoopEngineTest {
     }
 
     @Test
+    void pairsAddedOneByOneShareFewPlansAndAreListedAtOnce() throws Exception {
+        // a node starting with many pairs: each pair and each of its domains comes in a call of its own; a plan
+        // per call made adding N pairs cost O(N^2) (10,000 pairs took 150 s)
+        int n = 2000;
+        long before = engine.plansBuilt;
+        for (int i = 0; i < n; i++) {
+            plant("h" + i, "u" + i);
+            engine.put("pid-" + i, Configs.settings("id", "p" + i, "parent", "h" + i, "child", "u" + i, "rate", "10"));
+        }
+        // every change is visible to a reader as soon as its call returned
+        assertEquals(n, engine.pairs().size());
+        assertEquals("p" + (n - 1), status("p" + (n - 1)).id());
+        long built = engine.plansBuilt - before;
+        assertTrue(built < n / 4, built + " plans built for " + n + " pairs and " + 2 * n + " domains");
+        // and the loop runs them all
+        await("every pair cycles", () -> engine.pairs().stream().allMatch(p -> p.cycles() > 0));
+        // a duplicate id is still refused, without a scan of the others
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> engine.put(
+                        "pid-other", Configs.settings("id", "p7", "parent", "h7", "child", "u7", "rate", "10")));
+        assertEquals("pid-7", engine.current().entry("p7").runtime().pid);
+    }
+
+    @Test
     void pairsThatRunTheSameFiltersShareOneChainUnlessItKeepsCallCredit() throws Exception {
         plant("h1", "u1");
         plant("h2", "u2");
@@ -329,7 +354,7 @@ class LoopEngineTest {
         engine.addFilter(frame -> {}, Map.of(Filter.STAGE, "pre", "service.id", 90L));
         // a pair added later joins the chain the others already run
         engine.put("pid-c", Configs.settings("id", "c", "parent", "h3", "child", "u3", "rate", "100"));
-        Plan plan = engine.plan();
+        Plan plan = engine.current();
         FilterChain a = plan.entry("a").chain();
         assertFalse(a.isEmpty());
         assertSame(a, plan.entry("b").chain());
@@ -337,7 +362,7 @@ class LoopEngineTest {
         // a filter with a maximum call rate keeps credit per pair: each pair gets its own chain
         engine.addFilter(
                 frame -> {}, Map.of(Filter.STAGE, "post", ToolResources.MAX_CALL_RATE, "20", "service.id", 91L));
-        plan = engine.plan();
+        plan = engine.current();
         assertNotSame(plan.entry("a").chain(), plan.entry("b").chain());
         assertTrue(plan.entry("a").chain().sameAs(plan.entry("b").chain()));
     }
