@@ -24,15 +24,16 @@ public final class AddPairs {
         double rate = args.length > 1 ? Double.parseDouble(args[1]) : 10;
         LoopEngine engine = new LoopEngine();
         try {
-            long serviceId = 1;
+            LoopFixture.Child[] children = new LoopFixture.Child[n];
             long start = System.nanoTime();
             for (int i = 0; i < n; i++) {
                 String id = String.format("p%06d", i);
                 LoopFixture.Child child = new LoopFixture.Child();
-                engine.addDomain(child, Map.of(DomainAdapter.DOMAIN_ID, id + "-child", "service.id", serviceId++));
+                children[i] = child;
+                engine.addDomain(child, childProperties(i));
                 engine.addDomain(
                         new LoopFixture.Parent(child),
-                        Map.of(DomainAdapter.DOMAIN_ID, id + "-parent", "service.id", serviceId++));
+                        Map.of(DomainAdapter.DOMAIN_ID, id + "-parent", "service.id", 2L * i + 2));
                 engine.put("pid-" + id, LoopFixture.settings(id, id + "-parent", id + "-child", rate));
                 if ((i + 1) % Math.max(1, n / 5) == 0) {
                     System.out.printf("%,d pairs added: %.2f s%n", i + 1, seconds(start));
@@ -48,9 +49,23 @@ public final class AddPairs {
                 Thread.sleep(10);
             }
             System.out.printf("every pair had run once: %.2f s after the first was added%n", seconds(start));
+            // then every child adapter goes, one call each (a bundle with many adapters stopping)
+            long plans = engine.plansBuilt;
+            start = System.nanoTime();
+            for (int i = 0; i < n; i++) {
+                engine.removeDomain(children[i], childProperties(i));
+            }
+            System.out.printf(
+                    "%,d child domains removed one by one: %.2f s, %,d plans built%n",
+                    n, seconds(start), engine.plansBuilt - plans);
         } finally {
             engine.deactivate();
         }
+    }
+
+    /** The child of pair i is service 2i + 1, its parent 2i + 2. */
+    private static Map<String, Object> childProperties(int i) {
+        return Map.of(DomainAdapter.DOMAIN_ID, String.format("p%06d-child", i), "service.id", 2L * i + 1);
     }
 
     private static boolean everyPairRan(Plan plan, int n) {

@@ -60,8 +60,8 @@ public final class HeapPerPair {
                         chains.share(FilterChain.of(filters, s)),
                         1.0,
                         "",
-                        1,
-                        2);
+                        2L * i + 1, // each adapter its own service, as in a node: the plan indexes them
+                        2L * i + 2);
             }
             Plan plan = new Plan(entries, null);
             // one cycle each, so that whatever a first cycle sets up is counted

@@ -139,9 +139,12 @@ final class LoopFixture {
                 chains.share(FilterChain.of(filters, s)),
                 1.0,
                 "",
-                1,
-                2);
+                nextServiceId++,
+                nextServiceId++);
     }
+
+    /** Each domain adapter its own service id, as in a node (the plan indexes the pairs by them). */
+    private static long nextServiceId = 1;
 
     /** {@code count} entries, ids {@code p000000}, {@code p000001}, ... */
     static Plan.Entry[] entries(int count, double rateHz, List<FilterSlot> filters) {

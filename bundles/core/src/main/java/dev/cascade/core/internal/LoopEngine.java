@@ -94,6 +94,8 @@ public final class LoopEngine implements ControlLoop {
      * (and their domains) one call each, and building a plan per call made adding N pairs cost O(N²).
      */
     static final long COALESCE_MILLIS = 5;
+    /** How long the planner's last plan took to build; guarded by this. */
+    private long lastBuildNanos;
     /** Plans built so far (for tests). */
     volatile long plansBuilt;
 
@@ -279,10 +281,55 @@ public final class LoopEngine implements ControlLoop {
     }
 
     synchronized void removeDomain(DomainAdapter adapter, Map<String, Object> properties) {
-        fenced.remove((Long) properties.get(Constants.SERVICE_ID));
-        if (domainsByService.remove((Long) properties.get(Constants.SERVICE_ID)) != null) {
-            rebuild();
+        long serviceId = (Long) properties.get(Constants.SERVICE_ID);
+        fenced.remove(serviceId);
+        if (domainsByService.remove(serviceId) != null) {
+            detach(serviceId);
         }
+    }
+
+    /**
+     * Takes a removed domain adapter out of the loop's plan before the removal returns (its bundle may be
+     * stopping), without building a whole plan: a bundle with many adapters removes them one call each, and
+     * a plan per call would cost O(N²). The pairs that used it wait; the next plan (within
+     * {@value #COALESCE_MILLIS} ms) gives them another adapter of the same domain, if there is one.
+     */
+    private void detach(long serviceId) {
+        Plan current = plan;
+        Plan.Entry[] entries = current.entries();
+        Plan.Entry[] patched = null;
+        for (int i : current.usersOf(serviceId)) {
+            Plan.Entry e = entries[i];
+            boolean parent = e.parentService() == serviceId && e.parent() != null;
+            if (parent || (e.childService() == serviceId && e.child() != null)) {
+                if (patched == null) {
+                    patched = entries.clone();
+                }
+                PairSettings s = e.settings();
+                patched[i] = new Plan.Entry(
+                        e.runtime(),
+                        s,
+                        null,
+                        null,
+                        e.cascade(),
+                        e.chain(),
+                        e.share(),
+                        parent ? "parent domain " + s.parent() : "child domain " + s.child(),
+                        0,
+                        0);
+            }
+        }
+        if (patched != null) {
+            // the same pairs and chains: the index and the budget carry over (readers off the loop rebuild
+            // first while a change is pending, see current())
+            plan = new Plan(
+                    patched,
+                    current.collector(),
+                    current.byId(),
+                    current.byDomainService(),
+                    current.minFilterBudgetNanos());
+        }
+        changed();
     }
 
     synchronized void updatedDomain(DomainAdapter adapter, Map<String, Object> properties) {
@@ -563,7 +610,10 @@ public final class LoopEngine implements ControlLoop {
         dirty = true;
         if (!rebuildScheduled) {
             try {
-                planner.schedule(this::rebuildPending, COALESCE_MILLIS, TimeUnit.MILLISECONDS);
+                // a large plan takes long to build: wait four builds' time, so that building takes at most a
+                // fifth of the time while changes keep coming (and the calls that make them get the lock)
+                long wait = Math.max(TimeUnit.MILLISECONDS.toNanos(COALESCE_MILLIS), 4 * lastBuildNanos);
+                planner.schedule(this::rebuildPending, wait, TimeUnit.NANOSECONDS);
                 rebuildScheduled = true;
             } catch (java.util.concurrent.RejectedExecutionException stopping) {
                 rebuild(); // deactivated: no planner any more
@@ -574,7 +624,9 @@ public final class LoopEngine implements ControlLoop {
     private synchronized void rebuildPending() {
         rebuildScheduled = false;
         if (dirty) {
+            long start = System.nanoTime();
             rebuild();
+            lastBuildNanos = System.nanoTime() - start;
         }
     }
 

@@ -11,15 +11,56 @@ import dev.cascade.api.domain.DomainAdapter;
  * @param entries the pairs, sorted by id
  * @param collector where measurements go, or null
  * @param byId the entries by pair id
+ * @param byDomainService the positions of the entries that call each domain adapter, by its service id
+ * @param minFilterBudgetNanos the smallest time budget among the filters of the entries
  */
 record Plan(
-        Entry[] entries, MeasurementCollector collector, java.util.Map<String, Entry> byId, long minFilterBudgetNanos) {
+        Entry[] entries,
+        MeasurementCollector collector,
+        java.util.Map<String, Entry> byId,
+        java.util.Map<Long, int[]> byDomainService,
+        long minFilterBudgetNanos) {
 
     static final Plan EMPTY = new Plan(new Entry[0], null);
 
-    /** A plan of {@code entries}, indexed by pair id once here so lookups off the loop need no scan. */
+    private static final int[] NONE = {};
+
+    /**
+     * A plan of {@code entries}, indexed once here by pair id and by domain adapter service, so that lookups
+     * off the loop and the removal of an adapter need no scan.
+     */
     Plan(Entry[] entries, MeasurementCollector collector) {
-        this(entries, collector, index(entries), minFilterBudget(entries));
+        this(entries, collector, index(entries), byDomainService(entries), minFilterBudget(entries));
+    }
+
+    /** @return the positions in {@link #entries} of the pairs that call the adapter with that service id */
+    int[] usersOf(long serviceId) {
+        return byDomainService.getOrDefault(serviceId, NONE);
+    }
+
+    private static java.util.Map<Long, int[]> byDomainService(Entry[] entries) {
+        java.util.Map<Long, int[]> positions = new java.util.HashMap<>();
+        for (int i = 0; i < entries.length; i++) {
+            Entry e = entries[i];
+            if (e.parent() != null) {
+                add(positions, e.parentService(), i);
+            }
+            if (e.child() != null) {
+                add(positions, e.childService(), i);
+            }
+        }
+        return positions;
+    }
+
+    private static void add(java.util.Map<Long, int[]> positions, long serviceId, int position) {
+        int[] before = positions.get(serviceId);
+        if (before == null) {
+            positions.put(serviceId, new int[] {position});
+        } else {
+            int[] after = java.util.Arrays.copyOf(before, before.length + 1);
+            after[before.length] = position;
+            positions.put(serviceId, after);
+        }
     }
 
     /** The smallest time budget among the filters of {@code entries}; {@link Long#MAX_VALUE} without any. */

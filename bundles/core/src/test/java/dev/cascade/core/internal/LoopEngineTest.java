@@ -345,6 +345,49 @@ class LoopEngineTest {
     }
 
     @Test
+    void domainsRemovedOneByOneLeaveTheLoopAtOnceWithoutAPlanEach() throws Exception {
+        // a bundle with many adapters stopping: each removal must take its adapter out of the loop before it
+        // returns, and a whole plan per removal made removing N adapters cost O(N^2)
+        int n = 1000;
+        TestPlant[] plants = new TestPlant[n];
+        long[] childService = new long[n];
+        for (int i = 0; i < n; i++) {
+            plants[i] = plant("h" + i, "u" + i);
+            childService[i] = nextServiceId - 1;
+            engine.put("pid-" + i, Configs.settings("id", "p" + i, "parent", "h" + i, "child", "u" + i, "rate", "100"));
+        }
+        plant("hk", "uk");
+        engine.put("pid-k", Configs.settings("id", "k", "parent", "hk", "child", "uk", "rate", "100"));
+        await("every pair cycles", () -> engine.pairs().stream().allMatch(p -> p.cycles() > 0));
+
+        long before = engine.plansBuilt;
+        int[] appliesWhenRemoved = new int[n];
+        for (int i = 0; i < n; i++) {
+            engine.removeDomain(
+                    plants[i].child, Map.of(DomainAdapter.DOMAIN_ID, "u" + i, "service.id", childService[i]));
+            appliesWhenRemoved[i] = plants[i].applies;
+        }
+        long built = engine.plansBuilt - before;
+        // the pair that keeps its domains runs on; a removed adapter gets at most the call of a pass that had
+        // begun before its removal
+        long k = status("k").cycles();
+        await("k runs on", () -> status("k").cycles() > k + 5);
+        for (int i : new int[] {0, n / 2, n - 1}) {
+            assertTrue(
+                    plants[i].applies <= appliesWhenRemoved[i] + 1,
+                    "u" + i + " applied " + (plants[i].applies - appliesWhenRemoved[i]) + " times after its removal");
+            assertEquals(PairState.WAITING, status("p" + i).state());
+            assertTrue(
+                    status("p" + i).reason().contains("child domain u" + i),
+                    status("p" + i).reason());
+        }
+        assertTrue(built < n / 4, built + " plans built for " + n + " removals");
+        // a domain that comes back is picked up again
+        domain("u0", plants[0].child);
+        await("p0 runs again", () -> status("p0").state() != PairState.WAITING);
+    }
+
+    @Test
     void pairsThatRunTheSameFiltersShareOneChainUnlessItKeepsCallCredit() throws Exception {
         plant("h1", "u1");
         plant("h2", "u2");
