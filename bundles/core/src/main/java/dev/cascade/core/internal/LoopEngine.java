@@ -625,7 +625,12 @@ public final class LoopEngine implements ControlLoop {
         rebuildScheduled = false;
         if (dirty) {
             long start = System.nanoTime();
-            rebuild();
+            try {
+                rebuild();
+            } catch (RuntimeException e) {
+                // a bug of ours: the loop keeps its plan, the next change or reader tries again
+                LOG.error("Building the loop's plan failed; the loop runs the previous one", e);
+            }
             lastBuildNanos = System.nanoTime() - start;
         }
     }
@@ -644,7 +649,6 @@ public final class LoopEngine implements ControlLoop {
 
     /** Builds and publishes a new plan from the current pairs, domains and filters. */
     private void rebuild() {
-        dirty = false;
         plansBuilt++;
         Map<String, Domain> domains = new HashMap<>();
         for (Map.Entry<String, Domain> d : domainsByService.values()) {
@@ -720,6 +724,7 @@ public final class LoopEngine implements ControlLoop {
         }
         runtimes.keySet().retainAll(configured.keySet());
         plan = new Plan(entries, collector);
+        dirty = false; // after the plan: a build that failed leaves the change pending
         retire(entries);
         loop.wake();
     }
@@ -817,7 +822,15 @@ public final class LoopEngine implements ControlLoop {
 
     @Override
     public Optional<EstimatorSettings> estimatorSettings(String id) {
-        return Optional.ofNullable(current().entry(id)).map(e -> e.settings().estimatorSettings());
+        if (!dirty) {
+            return Optional.ofNullable(plan.entry(id)).map(e -> e.settings().estimatorSettings());
+        }
+        // a change waits for the plan: the settings as configured, without building a plan per call (the
+        // optimizer asks for every batch it folds)
+        synchronized (this) {
+            String pid = pidById.get(id);
+            return Optional.ofNullable(pid == null ? null : configured.get(pid)).map(PairSettings::estimatorSettings);
+        }
     }
 
     @Override
