@@ -305,29 +305,13 @@ public final class LoopEngine implements ControlLoop {
                 if (patched == null) {
                     patched = entries.clone();
                 }
-                PairSettings s = e.settings();
-                patched[i] = new Plan.Entry(
-                        e.runtime(),
-                        s,
-                        null,
-                        null,
-                        e.cascade(),
-                        e.chain(),
-                        e.share(),
-                        parent ? "parent domain " + s.parent() : "child domain " + s.child(),
-                        0,
-                        0);
+                patched[i] = e.waiting(parent ? Plan.Entry.noParent(e.settings()) : Plan.Entry.noChild(e.settings()));
             }
         }
         if (patched != null) {
-            // the same pairs and chains: the index and the budget carry over (readers off the loop rebuild
-            // first while a change is pending, see current())
-            plan = new Plan(
-                    patched,
-                    current.collector(),
-                    current.byId(),
-                    current.byDomainService(),
-                    current.minFilterBudgetNanos());
+            // readers off the loop rebuild first while a change is pending (see current()), so the patched
+            // plan's indexes may keep pointing at the entries it replaced
+            plan = current.patched(patched);
         }
         changed();
     }
@@ -702,8 +686,8 @@ public final class LoopEngine implements ControlLoop {
             Domain parent = domains.get(s.parent());
             Domain child = cascade.length > 0 ? null : domains.get(s.child());
             String waitingFor = parent == null
-                    ? "parent domain " + s.parent()
-                    : (cascade.length == 0 && child == null ? "child domain " + s.child() : "");
+                    ? Plan.Entry.noParent(s)
+                    : (cascade.length == 0 && child == null ? Plan.Entry.noChild(s) : "");
             FilterChain chain = FilterChain.of(slots, s);
             Plan.Entry old = previous.get(pid);
             if (old != null && old.chain().sameAs(chain)) {

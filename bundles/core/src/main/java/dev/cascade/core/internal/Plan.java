@@ -33,6 +33,11 @@ record Plan(
         this(entries, collector, index(entries), byDomainService(entries), minFilterBudget(entries));
     }
 
+    /** This plan with {@code entries} in place of its own: the same pairs in the same order, so the indexes hold. */
+    Plan patched(Entry[] entries) {
+        return new Plan(entries, collector, byId, byDomainService, minFilterBudgetNanos);
+    }
+
     /** @return the positions in {@link #entries} of the pairs that call the adapter with that service id */
     int[] usersOf(long serviceId) {
         return byDomainService.getOrDefault(serviceId, NONE);
@@ -111,6 +116,21 @@ record Plan(
 
         boolean ready() {
             return waitingFor.isEmpty();
+        }
+
+        /** This entry without its domain adapters: the pair waits for what {@code why} names. */
+        Entry waiting(String why) {
+            return new Entry(runtime, settings, null, null, cascade, chain, share, why, 0, 0);
+        }
+
+        /** What a pair whose parent domain has no adapter waits for. */
+        static String noParent(PairSettings s) {
+            return "parent domain " + s.parent();
+        }
+
+        /** What a pair whose child domain has no adapter waits for. */
+        static String noChild(PairSettings s) {
+            return "child domain " + s.child();
         }
     }
 }
